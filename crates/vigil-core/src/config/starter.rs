@@ -1,0 +1,48 @@
+//! The commented starter file `vigil init` writes. Every setting is shown with its default, commented out,
+//! so the file parses to exactly [`super::Scope::default`] until someone edits it (tested).
+
+pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which objectives.
+# Every setting is optional; the commented values are the defaults.
+
+[scope]
+# name = "my-service"            # default: the assessed directory's name
+# include = ["services/**"]      # globs to assess; default: everything
+# exclude = ["**/testdata/**"]   # globs to leave out, on top of .gitignore
+# objectives = ["pci-dss-4.0"]   # pci-dss-4.0, hipaa, soc2, gdpr, owasp-asvs
+# industry = "retail"            # finance, healthcare, retail, small-business, custom
+# owner = "@org/appsec"          # owner of actions that no CODEOWNERS rule covers
+
+[discover]
+# max_file_size = "8 MiB"        # larger files are skipped and counted
+# respect_gitignore = true
+
+[risk.bands]                     # minimum RPN (likelihood x impact x detectability) per band
+# critical = 400
+# high = 200
+# medium = 80
+
+[sla]                            # days to fix, per band
+# preset = "default"             # default (7/30/90/180) or defectdojo (7/30/90/120)
+# critical = 7
+# high = 30
+# medium = 90
+# low = 180
+
+# Facts the code cannot show, for assets declared under a path:
+# [[override]]
+# path = "services/payments/**"
+# criticality = "critical"       # low, medium, high, critical
+# data_classes = ["pci", "pii"]  # secrets, pci, phi, pii, internal, public
+# internet_facing = true
+"#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_starter_parses_to_the_defaults() {
+        assert_eq!(
+            super::super::parse("vigil.toml", super::STARTER).unwrap(),
+            super::super::Scope::default()
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! vigil-core: the data model every stage shares, the scope configuration, fingerprints and the Assessment
+//! JSON Schema. No I/O happens here.
+
+pub mod assessment;
+pub mod asset;
+pub mod config;
+pub mod date;
+pub mod dependency;
+pub mod diagnostic;
+pub mod evidence;
+pub mod finding;
+pub mod fingerprint;
+pub mod model;
+pub mod roadmap;
+pub mod schema;
+pub mod score;
+pub mod text;
+
+pub use assessment::{
+    AdvisorySnapshot, Assessment, Coverage, NotChecked, SCHEMA_VERSION, Summary, Target, Tool,
+};
+pub use asset::{Asset, AssetId, AssetKind, Criticality, DataClass, Inventory, OwnershipRule};
+pub use config::{Objective, Scope};
+pub use dependency::{Dependency, DependencyScope, Ecosystem};
+pub use diagnostic::{Diagnostic, Level};
+pub use evidence::Evidence;
+pub use finding::{
+    AdvisoryWarning, Finding, FindingKind, Guidance, Reachability, RiskHints, SeverityVector, Status, Stride,
+    VulnerabilityDetails,
+};
+pub use fingerprint::fingerprint;
+pub use model::{Boundary, BoundaryKind, Component, ComponentKind, Flow, SystemModel};
+pub use roadmap::{Action, ActionKind, Owner, OwnerSource, Roadmap, Runbook, Upgrade};
+pub use score::{Band, Confidence, Cvss, Dimension, Factor, Score};
+pub use text::LineIndex;

@@ -1,0 +1,432 @@
+//! GitHub Actions workflows (`.github/workflows/*.yml`): one `pipeline` asset per file.
+//!
+//! The YAML is read into a generic spanned tree rather than typed structs, because `on:`, `permissions:` and
+//! `runs-on:` take several shapes and serde loses spans inside untagged enums. Scalars follow YAML 1.2
+//! (`strict_booleans`), as GitHub does, so the `on:` key stays the string `on`; serde-saphyr's default
+//! budgets stay on and turn alias bombs into errors. The attribute layout (triggers, permissions, jobs with
+//! their steps, referenced secrets) is read as-is by the CI/CD threat rules, so changing it means changing
+//! them.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value, json};
+use serde_saphyr::Spanned;
+use vigil_core::{Asset, AssetId, AssetKind};
+
+use crate::extract::{ExtractError, Extractor, Output, SourceFile};
+
+#[derive(Debug)]
+pub struct GithubWorkflow;
+
+impl Extractor for GithubWorkflow {
+    fn name(&self) -> &'static str {
+        "github/actions-workflow"
+    }
+
+    fn claims(&self, path: &str, file_name: &str) -> bool {
+        let dir = crate::extract::parent_dir(path);
+        (file_name.ends_with(".yml") || file_name.ends_with(".yaml"))
+            && (dir == ".github/workflows" || dir.ends_with("/.github/workflows"))
+    }
+
+    fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError> {
+        let mut options = serde_saphyr::Options::default();
+        // YAML 1.2 as GitHub reads it: the `on:` key is the string `on`, not the YAML 1.1 boolean `true`.
+        options.strict_booleans = true;
+        options.with_snippet = false;
+        // One odd `.inf` must not make the whole workflow unreadable.
+        options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
+        let root: Spanned<Node> = serde_saphyr::from_str_with_options(file.text, options).map_err(|e| {
+            let line = e
+                .location()
+                .and_then(|l| u32::try_from(l.line()).ok())
+                .filter(|l| *l > 0);
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or_default().trim();
+            file.error(line, format!("invalid YAML: {first}"))
+        })?;
+        let top = match &root.value {
+            Node::Null => return Ok(()), // empty file, or only comments / `---`
+            Node::Map(entries) => entries.as_slice(),
+            other => {
+                return Err(file.error(
+                    Some(line_of(&root)),
+                    format!(
+                        "not a GitHub Actions workflow: the document is {}, not a mapping",
+                        other.describe()
+                    ),
+                ));
+            }
+        };
+        let mut warn = |line: u32, message: String| out.diagnostics.push(file.warning(Some(line), message));
+
+        let file_name = file.path.rsplit('/').next().unwrap_or(file.path);
+        let (name, line) = match get(top, "name") {
+            Some((key, value)) => (key_text(value).into_owned(), line_of(key)),
+            None => (file_name.to_owned(), 1),
+        };
+        let mut asset = Asset::new(
+            AssetKind::Pipeline,
+            AssetId::from_parts(AssetKind::Pipeline, &[file.path]),
+            name,
+            file.evidence(Some(line)),
+        );
+
+        let triggers = match get(top, "on") {
+            Some((key, value)) => {
+                asset.attribute_lines.insert("on".to_owned(), line_of(key));
+                triggers(value)
+            }
+            None => {
+                warn(1, "no `on:` key; GitHub never runs this workflow".to_owned());
+                Vec::new()
+            }
+        };
+        let permissions = match get(top, "permissions") {
+            Some((key, value)) => {
+                asset
+                    .attribute_lines
+                    .insert("permissions".to_owned(), line_of(key));
+                to_json(value)
+            }
+            None => Value::Null,
+        };
+        let jobs = match get(top, "jobs") {
+            Some((
+                _,
+                Spanned {
+                    value: Node::Map(jobs),
+                    ..
+                },
+            )) => jobs
+                .iter()
+                .filter_map(|(id, job)| read_job(id, job, &mut warn))
+                .collect(),
+            Some((key, _)) => {
+                warn(line_of(key), "`jobs` is not a mapping; no jobs read".to_owned());
+                Vec::new()
+            }
+            None => {
+                warn(1, "no `jobs:` key".to_owned());
+                Vec::new()
+            }
+        };
+
+        out.assets.push(
+            asset
+                .with("platform", "github-actions")
+                .with("triggers", triggers)
+                .with("permissions", permissions)
+                .with("jobs", Value::Array(jobs))
+                .with(
+                    "secrets",
+                    referenced_secrets(file.text).into_iter().collect::<Vec<_>>(),
+                ),
+        );
+        Ok(())
+    }
+}
+
+/// Event names of `on:` in its three shapes: `push`, `[push, pull_request]`, `{push: {...}, ...}`.
+fn triggers(on: &Spanned<Node>) -> Vec<String> {
+    let names: BTreeSet<String> = match &on.value {
+        Node::Seq(items) => items.iter().map(|i| key_text(i).into_owned()).collect(),
+        Node::Map(entries) => entries.iter().map(|(k, _)| key_text(k).into_owned()).collect(),
+        Node::Null => BTreeSet::new(),
+        _ => BTreeSet::from([key_text(on).into_owned()]),
+    };
+    names.into_iter().collect()
+}
+
+fn read_job(id: &Spanned<Node>, job: &Spanned<Node>, warn: &mut impl FnMut(u32, String)) -> Option<Value> {
+    let id_text = key_text(id);
+    let Node::Map(fields) = &job.value else {
+        warn(line_of(id), format!("job `{id_text}` is not a mapping; skipped"));
+        return None;
+    };
+    let mut out = Map::new();
+    out.insert("id".into(), json!(id_text));
+    if let Some((_, name)) = get(fields, "name") {
+        out.insert("name".into(), to_json(name));
+    }
+    out.insert("line".into(), json!(line_of(id)));
+    out.insert(
+        "runs_on".into(),
+        get(fields, "runs-on").map_or(Value::Null, |(_, v)| to_json(v)),
+    );
+    out.insert(
+        "permissions".into(),
+        get(fields, "permissions").map_or(Value::Null, |(_, v)| to_json(v)),
+    );
+    if let Some((_, condition)) = get(fields, "if") {
+        out.insert("if".into(), to_json(condition));
+    }
+    if let Some((key, uses)) = get(fields, "uses") {
+        out.insert("uses".into(), to_json(uses));
+        out.insert("uses_line".into(), json!(line_of(key)));
+    }
+    let steps = match get(fields, "steps") {
+        Some((
+            _,
+            Spanned {
+                value: Node::Seq(steps),
+                ..
+            },
+        )) => steps
+            .iter()
+            .filter_map(|step| read_step(&id_text, step, warn))
+            .collect(),
+        Some((key, _)) => {
+            warn(
+                line_of(key),
+                format!("steps of job `{id_text}` are not a list; not read"),
+            );
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    out.insert("steps".into(), Value::Array(steps));
+    Some(Value::Object(out))
+}
+
+fn read_step(job: &str, step: &Spanned<Node>, warn: &mut impl FnMut(u32, String)) -> Option<Value> {
+    let Node::Map(fields) = &step.value else {
+        warn(
+            line_of(step),
+            format!("a step of job `{job}` is not a mapping; skipped"),
+        );
+        return None;
+    };
+    let mut out = Map::new();
+    if let Some((_, name)) = get(fields, "name") {
+        out.insert("name".into(), to_json(name));
+    }
+    out.insert("line".into(), json!(line_of(step)));
+    for key in ["uses", "run"] {
+        if let Some((k, v)) = get(fields, key) {
+            out.insert(key.into(), to_json(v));
+            out.insert(format!("{key}_line"), json!(line_of(k)));
+        }
+    }
+    let (mut with, mut with_lines, mut env) = (Map::new(), Map::new(), Map::new());
+    for (key, target) in [("with", &mut with), ("env", &mut env)] {
+        match get(fields, key) {
+            Some((
+                _,
+                Spanned {
+                    value: Node::Map(entries),
+                    ..
+                },
+            )) => {
+                for (k, v) in entries {
+                    let name = key_text(k).into_owned();
+                    if key == "with" {
+                        with_lines.insert(name.clone(), json!(line_of(k)));
+                    }
+                    target.insert(name, to_json(v));
+                }
+            }
+            Some((
+                _,
+                Spanned {
+                    value: Node::Null, ..
+                },
+            ))
+            | None => {}
+            Some((k, _)) => warn(
+                line_of(k),
+                format!("`{key}` of a step in job `{job}` is not a mapping; not read"),
+            ),
+        }
+    }
+    out.insert("with".into(), Value::Object(with));
+    out.insert("with_lines".into(), Value::Object(with_lines));
+    out.insert("env".into(), Value::Object(env));
+    Some(Value::Object(out))
+}
+
+/// Names used as `secrets.NAME` or `secrets['NAME']` anywhere in the text (expressions, but also comments:
+/// a cheap over-approximation that never misses a use).
+fn referenced_secrets(text: &str) -> BTreeSet<String> {
+    // ASCII lowercasing keeps byte offsets, and GitHub expression contexts are case-insensitive.
+    let lower = text.to_ascii_lowercase();
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut names = BTreeSet::new();
+    for (start, _) in lower.match_indices("secrets") {
+        let before = lower[..start].chars().next_back();
+        if before.is_some_and(|c| is_name(c) || c == '.' || c == '-') {
+            continue;
+        }
+        let rest = text.get(start + "secrets".len()..).unwrap_or_default();
+        let name = if let Some(after_dot) = rest.strip_prefix('.') {
+            let end = after_dot.find(|c: char| !is_name(c)).unwrap_or(after_dot.len());
+            &after_dot[..end]
+        } else if let Some(inside) = rest.strip_prefix('[') {
+            let inside = inside.trim_start();
+            let Some(quote) = inside.chars().next().filter(|q| matches!(q, '\'' | '"')) else {
+                continue;
+            };
+            let quoted = &inside[1..];
+            let Some(end) = quoted.find(quote) else { continue };
+            if !quoted[end + 1..].trim_start().starts_with(']') {
+                continue;
+            }
+            &quoted[..end]
+        } else {
+            continue;
+        };
+        if !name.is_empty() && name.chars().all(is_name) {
+            names.insert(name.to_owned());
+        }
+    }
+    names
+}
+
+/// A YAML node with the location of every child, keys included.
+#[derive(Debug)]
+enum Node {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
+}
+
+impl Node {
+    fn describe(&self) -> &'static str {
+        match self {
+            Node::Null => "null",
+            Node::Bool(_) => "a boolean",
+            Node::Number(_) => "a number",
+            Node::String(_) => "a string",
+            Node::Seq(_) => "a list",
+            Node::Map(_) => "a mapping",
+        }
+    }
+}
+
+fn line_of(node: &Spanned<Node>) -> u32 {
+    u32::try_from(node.referenced.line()).unwrap_or(u32::MAX)
+}
+
+fn get<'n>(
+    entries: &'n [(Spanned<Node>, Spanned<Node>)],
+    key: &str,
+) -> Option<(&'n Spanned<Node>, &'n Spanned<Node>)> {
+    entries
+        .iter()
+        .find(|(k, _)| key_text(k) == key)
+        .map(|(k, v)| (k, v))
+}
+
+/// A scalar as text (mapping keys, event names); collections as compact JSON.
+fn key_text(node: &Spanned<Node>) -> Cow<'_, str> {
+    match &node.value {
+        Node::String(s) => Cow::Borrowed(s),
+        Node::Null => Cow::Borrowed(""),
+        Node::Bool(b) => Cow::Owned(b.to_string()),
+        Node::Number(n) => Cow::Owned(n.to_string()),
+        Node::Seq(_) | Node::Map(_) => Cow::Owned(to_json(node).to_string()),
+    }
+}
+
+fn to_json(node: &Spanned<Node>) -> Value {
+    match &node.value {
+        Node::Null => Value::Null,
+        Node::Bool(b) => Value::Bool(*b),
+        Node::Number(n) => Value::Number(n.clone()),
+        Node::String(s) => Value::String(s.clone()),
+        Node::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        Node::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (key_text(k).into_owned(), to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        Node::deserialize(deserializer)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Number(v.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Number(v.into()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Node::String(v.to_string()), |v| Node::Number(v.into())))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        Ok(u64::try_from(v).map_or_else(|_| Node::String(v.to_string()), |v| Node::Number(v.into())))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+        Ok(serde_json::Number::from_f64(v).map_or_else(|| Node::String(v.to_string()), Node::Number))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
+        Ok(Node::String(v))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
+        Ok(Node::String(String::from_utf8_lossy(v).into_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Node::Map(entries))
+    }
+}

@@ -1,0 +1,142 @@
+//! vigil-engine: the assessment pipeline, one direction of data flow (DESIGN.md §1):
+//! discover -> model -> threats + vulns -> score -> plan -> Assessment. Every stage is a pure function of
+//! what the previous ones produced; this crate only wires them and assembles the document.
+
+mod git;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use time::Date;
+use vigil_core::{Assessment, Band, Diagnostic, SCHEMA_VERSION, Scope, Status, Summary, Target, Tool};
+use vigil_vulns::AdvisorySource;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Discover(#[from] vigil_discover::DiscoverError),
+}
+
+/// What the caller decides for a run.
+pub struct Options<'a> {
+    pub scope: Scope,
+    /// `None`: dependencies are reported as not checked.
+    pub advisories: Option<&'a dyn AdvisorySource>,
+    /// The day due dates count from.
+    pub as_of: Date,
+    /// RFC 3339 time of the run.
+    pub generated_at: String,
+    /// Called as each stage starts, for progress display.
+    pub on_stage: &'a (dyn Fn(&str) + Sync),
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("scope", &self.scope)
+            .field("as_of", &self.as_of)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineError> {
+    let Options {
+        mut scope,
+        advisories,
+        as_of,
+        generated_at,
+        on_stage,
+    } = options;
+    if scope.name.is_none() {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        scope.name = canonical.file_name().map(|n| n.to_string_lossy().into_owned());
+    }
+
+    on_stage("discovering assets");
+    let discovery = vigil_discover::run(root, &scope)?;
+    let mut inventory = discovery.inventory;
+    let mut diagnostics = discovery.diagnostics;
+    let mut coverage = discovery.coverage;
+
+    on_stage("building the system model");
+    let model = vigil_model::run(&mut inventory, &scope);
+
+    on_stage("applying threat rules");
+    let mut findings = vigil_threats::run(&inventory, &model);
+
+    on_stage("matching advisories");
+    let vulns = vigil_vulns::run(&inventory, advisories);
+    findings.extend(vulns.findings);
+    diagnostics.extend(vulns.diagnostics);
+    coverage.not_checked.extend(vulns.not_checked);
+
+    on_stage("scoring and planning");
+    vigil_risk::score(&mut findings, &inventory, &model, &scope);
+    findings.sort_by(|a, b| {
+        b.score
+            .rpn
+            .cmp(&a.score.rpn)
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+    let roadmap = vigil_risk::plan(&findings, &inventory, &scope, as_of);
+
+    diagnostics.sort();
+    diagnostics.dedup();
+    coverage.not_checked.sort();
+    coverage.not_checked.dedup();
+    let summary = summarize(
+        &findings,
+        &roadmap,
+        inventory.assets.len(),
+        vulns.warnings.len(),
+        &diagnostics,
+    );
+    Ok(Assessment {
+        schema_version: SCHEMA_VERSION.to_owned(),
+        tool: Tool {
+            name: "vigil".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        target: Target {
+            path: root.display().to_string(),
+            commit: git::head_commit(root),
+        },
+        generated_at,
+        as_of,
+        scope,
+        advisory_db: advisories.map(AdvisorySource::snapshot),
+        summary,
+        inventory,
+        model,
+        findings,
+        advisory_warnings: vulns.warnings,
+        roadmap,
+        coverage,
+        diagnostics,
+    })
+}
+
+fn summarize(
+    findings: &[vigil_core::Finding],
+    roadmap: &vigil_core::Roadmap,
+    assets: usize,
+    warnings: usize,
+    diagnostics: &[Diagnostic],
+) -> Summary {
+    let mut findings_by_band: BTreeMap<Band, usize> = Band::ALL.iter().map(|b| (*b, 0)).collect();
+    for finding in findings.iter().filter(|f| f.status == Status::Open) {
+        *findings_by_band.entry(finding.score.band).or_default() += 1;
+    }
+    let mut actions_by_band: BTreeMap<Band, usize> = Band::ALL.iter().map(|b| (*b, 0)).collect();
+    for action in &roadmap.actions {
+        *actions_by_band.entry(action.band).or_default() += 1;
+    }
+    Summary {
+        findings_by_band,
+        actions_by_band,
+        assets,
+        findings: findings.len(),
+        advisory_warnings: warnings,
+        diagnostics: diagnostics.len(),
+    }
+}

@@ -1,0 +1,11 @@
+//! vigil-risk: the risk and roadmap stages. [`score`] explains every finding's Likelihood, Impact and
+//! Detectability with factors and evidence; [`plan`] groups findings into ranked actions with owners, due
+//! dates from the SLA policy, runbooks and compliance references.
+
+pub mod owners;
+pub mod plan;
+pub mod score;
+mod telemetry;
+
+pub use plan::plan;
+pub use score::score;

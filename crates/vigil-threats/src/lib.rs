@@ -1,0 +1,69 @@
+//! vigil-threats: the threat stage. Runs every rule of the [`registry`] over the classified inventory and
+//! the system model, and turns their hits into findings with stable fingerprints, STRIDE categories, CWEs,
+//! evidence and the guidance the roadmap needs.
+
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod secrets;
+
+use vigil_core::{Finding, Guidance, Inventory, RiskHints, SystemModel, fingerprint};
+use vigil_model::terraform::Terraform;
+
+use rule::{Context, Hit, RuleMeta};
+
+pub fn run(inventory: &Inventory, model: &SystemModel) -> Vec<Finding> {
+    let ctx = Context {
+        inventory,
+        model,
+        tf: Terraform::new(inventory),
+    };
+    let mut findings: Vec<Finding> = registry::rules()
+        .into_iter()
+        .flat_map(|rule| {
+            rule.check(&ctx)
+                .into_iter()
+                .map(move |hit| finding(rule.meta(), hit, model))
+        })
+        .collect();
+    findings.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    findings
+}
+
+fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
+    let mut finding = Finding::new(
+        meta.kind,
+        fingerprint(&["rule", meta.id, &hit.subject]),
+        hit.title,
+    );
+    finding.rule_id = Some(meta.id.to_owned());
+    finding.description = format!("{}: {}", meta.title, hit.detail);
+    finding.stride = meta.stride.to_vec();
+    finding.cwe = meta.cwe.iter().map(|c| (*c).to_owned()).collect();
+    finding.components = model
+        .components
+        .iter()
+        .filter(|c| c.assets.iter().any(|a| hit.assets.contains(a)))
+        .map(|c| c.id.clone())
+        .collect();
+    finding.assets = hit.assets;
+    finding.evidence = hit.evidence;
+    finding.remediation = meta.remediation.to_owned();
+    finding.hints = RiskHints {
+        likelihood: Some((meta.likelihood, format!("rule {} base likelihood", meta.id))),
+        impact: Some((meta.impact, format!("rule {} base impact", meta.id))),
+        exposes_to_internet: hit.exposes_to_internet,
+    };
+    finding.guidance = Guidance {
+        steps: meta.fix.iter().map(|s| (*s).to_owned()).collect(),
+        verify: meta.verify.iter().map(|s| (*s).to_owned()).collect(),
+        references: meta.references.iter().map(|s| (*s).to_owned()).collect(),
+        compliance: meta
+            .compliance
+            .iter()
+            .map(|(o, r)| (*o, (*r).to_owned()))
+            .collect(),
+    };
+    finding
+}

@@ -1,0 +1,99 @@
+//! The rule contract. A rule is a `RuleMeta` (its documentation and scoring base, rendered by
+//! `vigil rules explain`) and a `check` over the classified inventory and the system model that returns
+//! hits. The engine turns hits into findings; a rule never builds findings or fingerprints itself.
+
+use vigil_core::{AssetId, Evidence, FindingKind, Inventory, Objective, Stride, SystemModel};
+use vigil_model::terraform::Terraform;
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable, unique, kebab-case. A renamed rule keeps its old id in `registry::RENAMED`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub kind: FindingKind,
+    pub stride: &'static [Stride],
+    pub cwe: &'static [&'static str],
+    /// Base likelihood and impact (1..10) before the model and data adjust them.
+    pub likelihood: u8,
+    pub impact: u8,
+    /// What it finds.
+    pub what: &'static str,
+    /// Why it matters: the attack it enables.
+    pub why: &'static str,
+    /// A minimal example that triggers it.
+    pub example: &'static str,
+    /// One-line remediation, and the runbook steps.
+    pub remediation: &'static str,
+    pub fix: &'static [&'static str],
+    pub verify: &'static [&'static str],
+    pub references: &'static [&'static str],
+    pub compliance: &'static [(Objective, &'static str)],
+}
+
+/// What a rule saw.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// What the hit is about, stable across runs and line shifts (an asset id plus, where one asset can have
+    /// several hits, the attribute or port at fault). Hashed into the finding's fingerprint.
+    pub subject: String,
+    pub title: String,
+    pub detail: String,
+    pub assets: Vec<AssetId>,
+    pub evidence: Vec<Evidence>,
+    /// The hit is itself an exposure to the Internet (a public bucket), not a weakness behind one.
+    pub exposes_to_internet: bool,
+}
+
+#[derive(Debug)]
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub model: &'a SystemModel,
+    pub tf: Terraform<'a>,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, ctx: &Context<'_>) -> Vec<Hit>;
+}
+
+impl RuleMeta {
+    /// The rule's documentation as Markdown (What / Why / Example / Fix / How to verify / References).
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}: {}\n\n", self.id, self.title);
+        let stride: Vec<&str> = self.stride.iter().map(|s| s.as_str()).collect();
+        out.push_str(&format!(
+            "Kind: {} · STRIDE: {} · CWE: {} · base likelihood {} / impact {}\n\n",
+            self.kind.as_str(),
+            stride.join(", "),
+            self.cwe.join(", "),
+            self.likelihood,
+            self.impact
+        ));
+        out.push_str(&format!(
+            "## What it finds\n{}\n\n## Why it matters\n{}\n\n",
+            self.what, self.why
+        ));
+        out.push_str(&format!(
+            "## Example\n```\n{}\n```\n\n## Fix\n",
+            self.example.trim()
+        ));
+        for step in self.fix {
+            out.push_str(&format!("- {step}\n"));
+        }
+        out.push_str("\n## How to verify\n");
+        for step in self.verify {
+            out.push_str(&format!("- {step}\n"));
+        }
+        if !self.compliance.is_empty() {
+            out.push_str("\n## Compliance\n");
+            for (objective, requirement) in self.compliance {
+                out.push_str(&format!("- {}: {requirement}\n", objective.as_str()));
+            }
+        }
+        out.push_str("\n## References\n");
+        for reference in self.references {
+            out.push_str(&format!("- {reference}\n"));
+        }
+        out
+    }
+}

@@ -1,0 +1,129 @@
+//! `aws-iam-wildcard-action`: an IAM policy that allows every action (`*`), every IAM action (`iam:*`), or
+//! everything but a list (`NotAction` with Allow).
+
+use serde_json::Value;
+use vigil_core::{FindingKind, Objective, Stride};
+use vigil_model::aws::{policy_statements, resolve_policy};
+use vigil_model::terraform::{blocks, config};
+
+use crate::rule::{Context, Hit, Rule, RuleMeta};
+
+#[derive(Debug)]
+pub struct IamWildcardAction;
+
+/// Resources that carry a policy document in an attribute.
+const HOLDERS: [(&str, &str); 4] = [
+    ("aws_iam_policy", "policy"),
+    ("aws_iam_role_policy", "policy"),
+    ("aws_iam_user_policy", "policy"),
+    ("aws_iam_group_policy", "policy"),
+];
+
+static META: RuleMeta = RuleMeta {
+    id: "aws-iam-wildcard-action",
+    title: "IAM policy allows every action",
+    kind: FindingKind::Misconfiguration,
+    stride: &[Stride::ElevationOfPrivilege],
+    cwe: &["CWE-269", "CWE-732"],
+    likelihood: 5,
+    impact: 9,
+    what: "An Allow statement whose `Action` is `*`, `*:*` or `iam:*`, or an Allow with `NotAction`, in an IAM \
+           policy (`aws_iam_policy`, inline role/user/group policies, `inline_policy` blocks of `aws_iam_role`), \
+           whether the document is written with `jsonencode`, a heredoc or a `data \"aws_iam_policy_document\"`.",
+    why: "Whoever obtains the credentials of a principal with `*` (a leaked key, an SSRF to the metadata service, \
+          a compromised dependency) owns the account. `iam:*` is the same in two steps: it can grant itself \
+          anything.",
+    example: "policy = jsonencode({\n  Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }]\n})",
+    remediation: "Grant only the actions and resources the principal needs.",
+    fix: &[
+        "List the specific actions (`s3:GetObject`, ...) and resource ARNs the workload uses.",
+        "Use IAM Access Analyzer policy generation from CloudTrail activity to find them.",
+        "Keep administrative access to break-glass roles with MFA, not workloads.",
+    ],
+    verify: &[
+        "IAM Access Analyzer reports no wildcard actions for the policy; the workload still works in staging.",
+    ],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+        "https://cwe.mitre.org/data/definitions/269.html",
+    ],
+    compliance: &[
+        (
+            Objective::PciDss4,
+            "7.2.1 access is assigned based on least privilege",
+        ),
+        (Objective::Soc2, "CC6.3 least privilege"),
+        (Objective::Hipaa, "164.308(a)(4) information access management"),
+    ],
+};
+
+impl Rule for IamWildcardAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (resource_type, attribute) in HOLDERS {
+            for holder in ctx.tf.of_type(resource_type) {
+                if let Some((document, evidence)) = resolve_policy(&ctx.tf, holder, attribute)
+                    && let Some(reason) = wildcard(&document)
+                {
+                    hits.push(hit(holder, attribute, reason, evidence));
+                }
+            }
+        }
+        for role in ctx.tf.of_type("aws_iam_role") {
+            let Some(cfg) = config(role) else { continue };
+            for (index, inline) in blocks(cfg, "inline_policy").into_iter().enumerate() {
+                let Some(document) = inline
+                    .get("policy")
+                    .and_then(|p| p.as_str())
+                    .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                else {
+                    continue;
+                };
+                if let Some(reason) = wildcard(&document) {
+                    let attribute = format!("inline_policy.{index}.policy");
+                    hits.push(hit(role, &attribute, reason, role.evidence_for(&attribute)));
+                }
+            }
+        }
+        hits
+    }
+}
+
+fn hit(holder: &vigil_core::Asset, attribute: &str, reason: String, evidence: vigil_core::Evidence) -> Hit {
+    Hit {
+        subject: format!("{}:{attribute}", holder.id),
+        title: format!("{} {reason}", holder.name),
+        detail: reason,
+        assets: vec![holder.id.clone()],
+        evidence: vec![evidence],
+        exposes_to_internet: false,
+    }
+}
+
+/// The worst wildcard grant of a document, described.
+fn wildcard(document: &Value) -> Option<String> {
+    let mut found: Option<String> = None;
+    for statement in policy_statements(document) {
+        if statement.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        let actions: Vec<&str> = match statement.get("Action") {
+            Some(Value::String(a)) => vec![a.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if actions.iter().any(|a| *a == "*" || *a == "*:*") {
+            return Some("allows every action (`Action: \"*\"`)".into());
+        }
+        if actions.iter().any(|a| a.eq_ignore_ascii_case("iam:*")) {
+            found = Some("allows every IAM action (`iam:*`), enough to grant itself anything".into());
+        } else if statement.contains_key("NotAction") && found.is_none() {
+            found = Some("allows everything except a list (`Allow` with `NotAction`)".into());
+        }
+    }
+    found
+}

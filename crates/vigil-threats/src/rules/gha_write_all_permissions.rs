@@ -1,0 +1,87 @@
+//! `gha-write-all-permissions`: a workflow or job that grants its token write access to everything.
+
+use serde_json::Value;
+use vigil_core::{AssetKind, Evidence, FindingKind, Objective, Stride};
+use vigil_model::github::line_of;
+
+use crate::rule::{Context, Hit, Rule, RuleMeta};
+
+#[derive(Debug)]
+pub struct WriteAllPermissions;
+
+static META: RuleMeta = RuleMeta {
+    id: "gha-write-all-permissions",
+    title: "Workflow token has write access to everything",
+    kind: FindingKind::Misconfiguration,
+    stride: &[Stride::ElevationOfPrivilege],
+    cwe: &["CWE-250", "CWE-272"],
+    likelihood: 4,
+    impact: 7,
+    what: "`permissions: write-all` at the top of a workflow or on a job.",
+    why: "Any step that is compromised (a poisoned action, an injected script) inherits a `GITHUB_TOKEN` that can \
+          push code, create releases, approve pull requests and change packages. Least privilege limits what one \
+          bad step can do.",
+    example: "permissions: write-all",
+    remediation: "Declare only the scopes the workflow needs.",
+    fix: &[
+        "Replace `write-all` by a map with the scopes used, e.g. `contents: read` and `pull-requests: write`.",
+        "Set the repository or organisation default workflow permissions to read-only.",
+    ],
+    verify: &["`permissions:` lists explicit scopes; the workflow still succeeds."],
+    references: &[
+        "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
+    ],
+    compliance: &[
+        (
+            Objective::PciDss4,
+            "7.2.1 access is assigned based on least privilege",
+        ),
+        (Objective::Soc2, "CC6.3 least privilege"),
+    ],
+};
+
+impl Rule for WriteAllPermissions {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for pipeline in ctx.inventory.of_kind(AssetKind::Pipeline) {
+            if pipeline.attributes.get("permissions").and_then(Value::as_str) == Some("write-all") {
+                hits.push(Hit {
+                    subject: format!("{}:workflow", pipeline.id),
+                    title: format!("{}: every job's token can write everything", pipeline.name),
+                    detail: "permissions: write-all (workflow level)".into(),
+                    assets: vec![pipeline.id.clone()],
+                    evidence: vec![Evidence::at(
+                        pipeline.path(),
+                        pipeline.attribute_lines.get("permissions").copied(),
+                    )],
+                    exposes_to_internet: false,
+                });
+            }
+            for job in pipeline
+                .attributes
+                .get("jobs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if job.get("permissions").and_then(Value::as_str) != Some("write-all") {
+                    continue;
+                }
+                let job_id = job.get("id").and_then(Value::as_str).unwrap_or("?");
+                hits.push(Hit {
+                    subject: format!("{}:{job_id}", pipeline.id),
+                    title: format!("{}: job `{job_id}` token can write everything", pipeline.name),
+                    detail: format!("permissions: write-all (job `{job_id}`)"),
+                    assets: vec![pipeline.id.clone()],
+                    evidence: vec![Evidence::at(pipeline.path(), line_of(job, "line"))],
+                    exposes_to_internet: false,
+                });
+            }
+        }
+        hits
+    }
+}

@@ -1,0 +1,135 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Continuous threat assessment: turns a codebase into a ranked, explained remediation roadmap.",
+    after_help = "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Where vigil keeps its advisory database [default: the platform data directory]/vigil.
+    #[arg(long, global = true, env = "VIGIL_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// More logging on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// No progress or logs on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Colour in terminal output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Assess a repository: inventory, system model, threats, vulnerabilities, scores and a roadmap.
+    Assess(AssessArgs),
+    /// Write a commented starter vigil.toml.
+    Init(InitArgs),
+    /// Manage the offline advisory database.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// List and explain the threat rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print the JSON Schema of the Assessment document (`--format json`).
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The repository to assess.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Scope configuration [default: PATH/vigil.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Term)]
+    pub format: OutputFormat,
+
+    /// Also write assessment.json and assessment.md into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Exit with 1 when an open finding is in this band or above.
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub fail_on: Option<FailOn>,
+
+    /// Match against these OSV advisories (all.zip, directory or JSON file) instead of the database.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub advisories: Vec<PathBuf>,
+
+    /// The date due dates count from (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Term,
+    Json,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write vigil.toml into.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite an existing vigil.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import OSV advisories (all.zip files, directories or JSON files) for offline use.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show what the database holds and how old it is.
+    Status {
+        /// Warn when the data is older than this many days.
+        #[arg(long, default_value_t = 7, value_name = "DAYS")]
+        max_age_days: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule.
+    List,
+    /// Show a rule's documentation.
+    Explain { id: String },
+}

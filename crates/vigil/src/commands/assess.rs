@@ -1,0 +1,147 @@
+//! `vigil assess`: loads the scope, picks the advisory source, runs the engine, writes the outputs and
+//! turns `--fail-on` into the exit code.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use fs_err as fs;
+use indicatif::{ProgressBar, ProgressStyle};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use vigil_core::{Band, Scope};
+use vigil_report::Format;
+use vigil_vulns::{AdvisorySource, MemoryIndex, Store};
+
+use crate::cli::{AssessArgs, Cli, FailOn, OutputFormat};
+use crate::output::{self, Hinted};
+
+pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
+    if !args.path.is_dir() {
+        return Err(Hinted::error(
+            format!("{}: not a directory", args.path.display()),
+            "pass the root of the repository to assess",
+        ));
+    }
+    let scope = load_scope(args)?;
+    let as_of = match &args.as_of {
+        Some(text) => vigil_core::date::parse(text).ok_or_else(|| {
+            Hinted::error(
+                format!("--as-of `{text}` is not a date"),
+                "write it as YYYY-MM-DD",
+            )
+        })?,
+        None => OffsetDateTime::now_utc().date(),
+    };
+
+    let progress = spinner(cli.quiet);
+    let memory;
+    let store;
+    let advisories: Option<&dyn AdvisorySource> = if args.advisories.is_empty() {
+        store = Store::open(&super::home(cli.home.as_ref())?)?;
+        store.as_ref().map(|s| s as &dyn AdvisorySource)
+    } else {
+        progress.set_message("loading advisories");
+        let paths: Vec<&Path> = args.advisories.iter().map(|p| p.as_path()).collect();
+        memory = MemoryIndex::load(&paths).map_err(|e| {
+            Hinted::error(
+                format!("cannot read advisories: {e}"),
+                "pass an OSV all.zip, a directory of OSV JSON files or one JSON file",
+            )
+        })?;
+        for skipped in memory.skipped.iter().take(5) {
+            tracing::warn!("advisory skipped: {skipped}");
+        }
+        Some(&memory)
+    };
+
+    let on_stage = |stage: &str| progress.set_message(stage.to_owned());
+    let assessment = vigil_engine::assess(
+        &args.path,
+        vigil_engine::Options {
+            scope,
+            advisories,
+            as_of,
+            generated_at: OffsetDateTime::now_utc().format(&Rfc3339)?,
+            on_stage: &on_stage,
+        },
+    )?;
+    progress.finish_and_clear();
+
+    let terminal = vigil_report::terminal::Options {
+        color: output::use_color(cli.color),
+        top: 10,
+    };
+    if let Some(dir) = &args.out {
+        fs::create_dir_all(dir)?;
+        for format in [Format::Json, Format::Md] {
+            let plain = vigil_report::terminal::Options {
+                color: false,
+                ..terminal.clone()
+            };
+            fs::write(
+                dir.join(format.file_name()),
+                vigil_report::render(format, &assessment, &plain),
+            )?;
+        }
+    }
+    let format = match args.format {
+        OutputFormat::Term => Format::Term,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Md => Format::Md,
+    };
+    output::stdout(&vigil_report::render(format, &assessment, &terminal))?;
+
+    let threshold = args.fail_on.map(|f| match f {
+        FailOn::Critical => Band::Critical,
+        FailOn::High => Band::High,
+        FailOn::Medium => Band::Medium,
+        FailOn::Low => Band::Low,
+    });
+    let failed = matches!((threshold, assessment.worst_band()), (Some(t), Some(worst)) if worst >= t);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--config FILE`, else `PATH/vigil.toml` if present, else the defaults. Every problem in the file is
+/// reported, each with its line.
+fn load_scope(args: &AssessArgs) -> anyhow::Result<Scope> {
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => {
+            let default = args.path.join("vigil.toml");
+            if !default.is_file() {
+                return Ok(Scope::default());
+            }
+            default
+        }
+    };
+    let text = fs::read_to_string(&path).map_err(|e| Hinted::plain(e.to_string()))?;
+    vigil_core::config::parse(&path.display().to_string(), &text).map_err(|error| {
+        let count = error.diagnostics.len();
+        Hinted::error(
+            error.to_string(),
+            format!(
+                "{count} problem{} in the configuration; `vigil init` writes a commented example",
+                if count == 1 { "" } else { "s" }
+            ),
+        )
+    })
+}
+
+fn spinner(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

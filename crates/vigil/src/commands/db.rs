@@ -1,0 +1,69 @@
+//! `vigil db import|status`: the offline advisory database under `$VIGIL_HOME`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use vigil_vulns::Store;
+
+use crate::cli::{Cli, DbCommand};
+use crate::output::Hinted;
+
+pub fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
+    let home = super::home(cli.home.as_ref())?;
+    match command {
+        DbCommand::Import { paths } => {
+            let sources: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+            let now = OffsetDateTime::now_utc().format(&Rfc3339)?;
+            let report = vigil_vulns::import(&home, &sources, &now).map_err(|e| {
+                Hinted::error(
+                    format!("import failed: {e}"),
+                    "the existing database was left unchanged",
+                )
+            })?;
+            let mut text = format!("imported into {}\n", Store::dir(&home).display());
+            for (ecosystem, count) in &report.manifest.ecosystems {
+                text.push_str(&format!("  {ecosystem:<16} {count} advisories\n"));
+            }
+            if !report.skipped.is_empty() {
+                text.push_str(&format!("  {} entries skipped:\n", report.skipped.len()));
+                for skipped in report.skipped.iter().take(10) {
+                    text.push_str(&format!("    {skipped}\n"));
+                }
+            }
+            crate::output::stdout(&text)?;
+        }
+        DbCommand::Status { max_age_days } => {
+            let Some(store) = Store::open(&home)? else {
+                return Err(Hinted::error(
+                    format!("no advisory database in {}", home.display()),
+                    "import one with `vigil db import PATH` (an OSV all.zip, a directory or JSON files)",
+                ));
+            };
+            let manifest = store.manifest();
+            let age = OffsetDateTime::parse(&manifest.imported_at, &Rfc3339)
+                .map(|t| (OffsetDateTime::now_utc() - t).whole_days())
+                .unwrap_or(i64::MAX);
+            let mut text = format!(
+                "database: {}\nimported: {} ({age} days ago)\nsources:\n",
+                Store::dir(&home).display(),
+                manifest.imported_at
+            );
+            for source in &manifest.sources {
+                text.push_str(&format!("  {source}\n"));
+            }
+            text.push_str("advisories:\n");
+            for (ecosystem, count) in &manifest.ecosystems {
+                text.push_str(&format!("  {ecosystem:<16} {count}\n"));
+            }
+            crate::output::stdout(&text)?;
+            if age > i64::from(*max_age_days) {
+                eprintln!(
+                    "warning: the advisory data is {age} days old (more than {max_age_days}); re-import it"
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
