@@ -1,5 +1,6 @@
 //! Fixture ladder for `cargo/cargo-lock`.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 mod common;
 
 use common::run_extractor;

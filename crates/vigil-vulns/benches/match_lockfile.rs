@@ -4,6 +4,7 @@
 //! `cold` times what a `cargo audit` run does: read the advisory data, parse the lockfile, match.
 //! Reads ../shared/data; prints that it is skipped when that is absent.
 
+#![allow(clippy::print_stderr)] // a benchmark reports on stderr
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -5,6 +5,7 @@
 //! The self-contained test uses fixtures/osv/rustsec-subset (every RustSec advisory for a package of these
 //! lockfiles) and fixtures/ground-truth; the full test reads ../shared/data when present.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 mod common;
 
 use std::collections::BTreeSet;
