@@ -1,0 +1,146 @@
+//! `vigil assess` on the bundled example: what a user sees, the JSON contract, determinism and exit codes.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+mod common;
+
+use common::{SHOP, assessment, stderr, stdout, vigil};
+
+#[test]
+fn terminal_summary_of_the_example() {
+    let output = vigil(&SHOP);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("shop_terminal", stdout(&output));
+}
+
+#[test]
+fn markdown_report_of_the_example() {
+    let mut args = SHOP.to_vec();
+    args.extend(["--format", "md"]);
+    let output = vigil(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("shop_markdown", stdout(&output));
+}
+
+#[test]
+fn json_validates_against_the_checked_in_schema() {
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::workspace().join("schema/assessment.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let document = assessment(&SHOP);
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(document["schema_version"], vigil_core::SCHEMA_VERSION);
+    assert!(document["findings"].as_array().unwrap().len() > 10);
+    assert!(document["roadmap"]["actions"].as_array().unwrap().len() > 5);
+}
+
+#[test]
+fn two_runs_give_byte_identical_json_apart_from_the_timestamp() {
+    let strip = |mut v: serde_json::Value| {
+        v["generated_at"] = serde_json::Value::Null;
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    let first = strip(assessment(&SHOP));
+    let second = strip(assessment(&SHOP));
+    assert!(first == second, "the two runs differ");
+}
+
+#[test]
+fn the_roadmap_is_ranked_and_owned() {
+    let document = assessment(&SHOP);
+    let actions = document["roadmap"]["actions"].as_array().unwrap();
+    let rank = |band: &str| {
+        ["low", "medium", "high", "critical"]
+            .iter()
+            .position(|b| *b == band)
+            .unwrap()
+    };
+    for pair in actions.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let key = |x: &serde_json::Value| {
+            (
+                rank(x["band"].as_str().unwrap()),
+                x["risk_removed"].as_u64().unwrap(),
+            )
+        };
+        assert!(key(a) >= key(b), "{} before {}", a["title"], b["title"]);
+    }
+    let lodash = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Upgrade lodash"))
+        .unwrap();
+    assert_eq!(lodash["upgrade"]["to"], "4.17.21");
+    assert_eq!(lodash["findings"].as_array().unwrap().len(), 3);
+    assert_eq!(lodash["owner"]["name"], "@shop/storefront");
+    assert_eq!(lodash["owner"]["source"], "codeowners");
+    // High band: due 30 days after the assessment date.
+    assert_eq!(lodash["band"], "high");
+    assert_eq!(lodash["due"], "2026-12-27");
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let mut critical = SHOP.to_vec();
+    critical.extend(["--fail-on", "critical", "--quiet"]);
+    assert_eq!(vigil(&critical).status.code(), Some(1));
+
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::write(clean.path().join("README.md"), "nothing to see").unwrap();
+    let output = vigil(&["assess", clean.path().to_str().unwrap(), "--fail-on", "low"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn usage_errors_exit_with_2_and_a_hint() {
+    let output = vigil(&["assess", "does/not/exist"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: does/not/exist: not a directory\nhint: "),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = vigil(&["assess", "examples/shop", "--as-of", "yesterday"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("YYYY-MM-DD"));
+
+    let output = vigil(&["rules", "explain", "no-such-rule"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn out_writes_json_and_markdown() {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = SHOP.to_vec();
+    args.extend(["--out", out.path().to_str().unwrap(), "--quiet"]);
+    assert_eq!(vigil(&args).status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("assessment.json")).unwrap()).unwrap();
+    assert_eq!(json["tool"]["name"], "vigil");
+    let md = std::fs::read_to_string(out.path().join("assessment.md")).unwrap();
+    assert!(md.starts_with("# Threat assessment: shop"));
+}
+
+#[test]
+fn without_advisories_dependencies_are_not_checked_rather_than_clean() {
+    let document = assessment(&["assess", "examples/shop", "--as-of", "2026-11-27"]);
+    let not_checked = document["coverage"]["not_checked"].as_array().unwrap();
+    assert!(
+        not_checked
+            .iter()
+            .any(|n| n["why"].as_str().unwrap().starts_with("no advisory database")),
+        "{not_checked:?}"
+    );
+    assert!(
+        document["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] != "vulnerability")
+    );
+}
