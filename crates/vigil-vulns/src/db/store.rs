@@ -173,6 +173,7 @@ pub fn import(home: &Path, sources: &[&Path], now: &str) -> Result<ImportReport,
     fs::create_dir_all(home)?;
     let _lock = Lock::acquire(home)?;
     recover(home)?;
+    remove_stale_staging(home)?;
 
     let fresh = MemoryIndex::load(sources)?;
     let mut merged = MemoryIndex::with_source(String::new(), None);
@@ -282,7 +283,24 @@ fn swap(home: &Path, staging: &Path) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Finishes or undoes an interrupted swap, and removes staging directories of dead imports.
+/// Removes staging directories left by imports that died; only called while holding the import lock, so
+/// no live import owns one.
+fn remove_stale_staging(home: &Path) -> Result<(), DbError> {
+    for entry in fs::read_dir(home)? {
+        let entry = entry?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(&format!("{DIR}.tmp-"))
+            && entry.file_type()?.is_dir()
+        {
+            fs::remove_dir_all(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Finishes or undoes an interrupted swap: if the new database was not moved in, the old one comes back.
 fn recover(home: &Path) -> Result<(), DbError> {
     let current = Store::dir(home);
     let old = home.join(format!("{DIR}.old"));
