@@ -205,8 +205,14 @@ impl Asset {
 
     /// Evidence pointing at one attribute of the declaration, or at the declaration itself.
     pub fn evidence_for(&self, attribute: &str) -> Evidence {
+        self.evidence_for_first(&[attribute])
+    }
+
+    /// Evidence pointing at the first of `attributes` whose line is known (most precise first), or at the
+    /// declaration itself.
+    pub fn evidence_for_first(&self, attributes: &[&str]) -> Evidence {
         let mut evidence = self.evidence.first().cloned().unwrap_or_default();
-        if let Some(line) = self.attribute_lines.get(attribute) {
+        if let Some(line) = attributes.iter().find_map(|a| self.attribute_lines.get(*a)) {
             evidence.line = Some(*line);
         }
         evidence

@@ -116,7 +116,10 @@ pub fn resolve_policy(tf: &Terraform<'_>, holder: &Asset, attribute: &str) -> Op
                 .referenced_data(holder, "aws_iam_policy_document")
                 .into_iter()
                 .next()?;
-            Some((document_from_data(data), data.evidence_for("statement")))
+            Some((
+                document_from_data(data),
+                data.evidence_for_first(&["statement.0", "statement"]),
+            ))
         }
         _ => None,
     }

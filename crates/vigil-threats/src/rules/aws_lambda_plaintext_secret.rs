@@ -78,7 +78,7 @@ impl Rule for LambdaPlaintextSecret {
                         assets: vec![function.id.clone()],
                         evidence: vec![
                             function
-                                .evidence_for(&attribute)
+                                .evidence_for_first(&[&format!("{attribute}.{name}"), &attribute])
                                 .with_note(format!("{name} = {}", redact(text))),
                         ],
                         exposes_to_internet: false,

@@ -1,0 +1,394 @@
+//! Each rule on a repository that triggers it and on one that must not: rule id, title, evidence line.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::fs;
+
+use vigil_core::{Finding, Scope};
+
+fn findings(files: &[(&str, &str)]) -> Vec<Finding> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let target = dir.path().join(path);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, text).unwrap();
+    }
+    let mut inventory = vigil_discover::run(dir.path(), &Scope::default())
+        .unwrap()
+        .inventory;
+    let model = vigil_model::run(&mut inventory, &Scope::default());
+    vigil_threats::run(&inventory, &model)
+}
+
+/// Findings of the rules on a repository made of `files`: (rule id, title, first evidence `path:line`).
+fn run(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings(files)
+        .into_iter()
+        .map(|f| {
+            (
+                f.rule_id.unwrap(),
+                f.title,
+                f.evidence.first().map(|e| e.location()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn ids(found: &[(String, String, String)]) -> Vec<&str> {
+    found.iter().map(|(id, _, _)| id.as_str()).collect()
+}
+
+fn triple(id: &str, title: &str, location: &str) -> (String, String, String) {
+    (id.to_owned(), title.to_owned(), location.to_owned())
+}
+
+#[test]
+fn public_buckets_through_acls_and_policies_unless_blocked() {
+    let tf = r#"
+resource "aws_s3_bucket" "open" { bucket = "open" }
+resource "aws_s3_bucket_acl" "open" {
+  bucket = aws_s3_bucket.open.id
+  acl    = "public-read-write"
+}
+
+resource "aws_s3_bucket" "shared" { bucket = "shared" }
+resource "aws_s3_bucket_policy" "shared" {
+  bucket = aws_s3_bucket.shared.id
+  policy = data.aws_iam_policy_document.shared.json
+}
+data "aws_iam_policy_document" "shared" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.shared.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+
+resource "aws_s3_bucket" "blocked" {
+  bucket = "blocked"
+  acl    = "public-read"
+}
+resource "aws_s3_bucket_public_access_block" "blocked" {
+  bucket             = aws_s3_bucket.blocked.id
+  ignore_public_acls = true
+}
+
+resource "aws_s3_bucket" "private" { bucket = "private" }
+"#;
+    let found = run(&[("infra/s3.tf", tf)]);
+    assert_eq!(
+        found,
+        vec![
+            triple(
+                "aws-s3-public-access",
+                "S3 bucket aws_s3_bucket.open is readable and writable by anyone",
+                "infra/s3.tf:5"
+            ),
+            triple(
+                "aws-s3-public-access",
+                "S3 bucket aws_s3_bucket.shared is readable by anyone",
+                "infra/s3.tf:14"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn databases_public_and_unencrypted() {
+    let tf = r#"
+resource "aws_security_group" "db" {
+  ingress {
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_db_instance" "bad" {
+  publicly_accessible    = true
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+resource "aws_db_instance" "good" {
+  storage_encrypted   = true
+  publicly_accessible = false
+}
+resource "aws_db_instance" "replica" {
+  replicate_source_db = aws_db_instance.good.identifier
+}
+"#;
+    let found = run(&[("db.tf", tf)]);
+    assert_eq!(
+        ids(&found),
+        vec![
+            "aws-rds-publicly-accessible",
+            "aws-rds-storage-unencrypted",
+            "aws-sg-open-ingress"
+        ]
+    );
+    assert_eq!(found[0].2, "db.tf:11");
+    assert_eq!(found[1].1, "aws_db_instance.bad stores its data unencrypted");
+    assert_eq!(
+        found[2].1,
+        "aws_security_group.db opens PostgreSQL (port 5432) to 0.0.0.0/0"
+    );
+    assert_eq!(found[2].2, "db.tf:7");
+}
+
+#[test]
+fn security_groups_only_for_sensitive_ports_or_everything() {
+    let tf = r#"
+resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+resource "aws_security_group" "wide" {}
+resource "aws_security_group_rule" "all" {
+  type              = "ingress"
+  security_group_id = aws_security_group.wide.id
+  from_port         = 0
+  to_port           = 0
+  protocol          = "-1"
+  ipv6_cidr_blocks  = ["::/0"]
+}
+resource "aws_vpc_security_group_ingress_rule" "rdp" {
+  security_group_id = aws_security_group.wide.id
+  from_port         = 3389
+  to_port           = 3389
+  ip_protocol       = "tcp"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+"#;
+    let found = run(&[("sg.tf", tf)]);
+    let titles: Vec<&str> = found.iter().map(|(_, t, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "aws_security_group.wide opens RDP (port 3389) to 0.0.0.0/0",
+            "aws_security_group.wide opens all ports to ::/0"
+        ]
+    );
+}
+
+#[test]
+fn wildcard_iam_in_every_policy_form() {
+    let tf = r#"
+resource "aws_iam_policy" "admin" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_role_policy" "iam" {
+  policy = <<POLICY
+{"Statement": [{"Effect": "Allow", "Action": ["iam:*"], "Resource": "*"}]}
+POLICY
+}
+resource "aws_iam_user_policy" "deny" {
+  policy = jsonencode({ Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_group_policy" "scoped" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "${aws_s3_bucket.b.arn}/*" }] })
+}
+resource "aws_iam_role" "inline" {
+  inline_policy {
+    policy = jsonencode({ Statement = [{ Effect = "Allow", NotAction = ["iam:*"], Resource = "*" }] })
+  }
+}
+"#;
+    let found = run(&[("iam.tf", tf)]);
+    let titles: Vec<&str> = found.iter().map(|(_, t, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "aws_iam_policy.admin allows every action (`Action: \"*\"`)",
+            "aws_iam_role.inline allows everything except a list (`Allow` with `NotAction`)",
+            "aws_iam_role_policy.iam allows every IAM action (`iam:*`), enough to grant itself anything",
+        ]
+    );
+}
+
+const SECRETS: &str = r#"
+provider "aws" {
+  region     = "eu-west-1"
+  access_key = "AKIAIOSFODNN7EXAMPLE"
+  secret_key = var.secret_key
+}
+resource "aws_lambda_function" "f" {
+  environment {
+    variables = {
+      DB_PASSWORD = "correct-horse-battery"
+      API_TOKEN   = var.token
+      TABLE_NAME  = "orders"
+      SOMETHING   = "AKIAIOSFODNN7EXAMPLE"
+    }
+  }
+}
+"#;
+
+#[test]
+fn secrets_in_lambda_environments_and_providers() {
+    let found = run(&[("main.tf", SECRETS)]);
+    assert_eq!(
+        found,
+        vec![
+            triple(
+                "aws-lambda-plaintext-secret",
+                "aws_lambda_function.f has the secret DB_PASSWORD in plain text",
+                "main.tf:10"
+            ),
+            triple(
+                "aws-lambda-plaintext-secret",
+                "aws_lambda_function.f has the secret SOMETHING in plain text",
+                "main.tf:13"
+            ),
+            triple(
+                "terraform-provider-credentials",
+                "provider.aws has a hard-coded access_key",
+                "main.tf:4"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn secret_values_never_reach_a_finding() {
+    let text = serde_json::to_string(&findings(&[("main.tf", SECRETS)])).unwrap();
+    assert!(
+        !text.contains("correct-horse-battery") && !text.contains("AKIAIOSFODNN7EXAMPLE"),
+        "{text}"
+    );
+    assert!(text.contains("AKIA…(20 chars)"));
+}
+
+const PWN: &str = r#"name: preview
+on:
+  pull_request_target:
+permissions: write-all
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: echo "${{ github.event.pull_request.title }}" && echo ${{ github.sha }}
+      - uses: actions/github-script@v7
+        with:
+          script: console.log("${{ github.event.comment.body }}")
+      - uses: some-org/deploy@v2
+      - uses: some-org/deploy@v2
+      - uses: other-org/pinned@0123456789abcdef0123456789abcdef01234567
+      - uses: ./local-action
+"#;
+
+#[test]
+fn workflow_rules() {
+    let found = run(&[(".github/workflows/preview.yml", PWN)]);
+    let file = ".github/workflows/preview.yml";
+    assert_eq!(
+        found,
+        vec![
+            triple(
+                "gha-pull-request-target-checkout",
+                "preview: job `build` runs pull request code with the base repository's secrets",
+                &format!("{file}:11")
+            ),
+            triple(
+                "gha-script-injection",
+                "preview: job `build` runs `github.event.comment.body` as shell code",
+                &format!("{file}:15")
+            ),
+            triple(
+                "gha-script-injection",
+                "preview: job `build` runs `github.event.pull_request.title` as shell code",
+                &format!("{file}:12")
+            ),
+            triple(
+                "gha-unpinned-action",
+                "preview: some-org/deploy is pinned to `v2`, not a commit",
+                &format!("{file}:16")
+            ),
+            triple(
+                "gha-write-all-permissions",
+                "preview: every job's token can write everything",
+                &format!("{file}:4")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn safe_workflows_raise_nothing() {
+    let safe = r#"on: [push, pull_request]
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - env:
+          TITLE: ${{ github.event.pull_request.title }}
+        run: echo "$TITLE"
+"#;
+    assert!(run(&[(".github/workflows/ci.yml", safe)]).is_empty());
+}
+
+#[test]
+fn static_cloud_keys_in_ci_versus_oidc() {
+    let keys = r#"on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@0123456789abcdef0123456789abcdef01234567
+        with:
+          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}
+          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}
+"#;
+    let found = run(&[(".github/workflows/deploy.yml", keys)]);
+    assert_eq!(ids(&found), vec!["ci-static-cloud-credentials"]);
+    assert_eq!(found[0].2, ".github/workflows/deploy.yml:6");
+
+    let oidc = r#"on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@0123456789abcdef0123456789abcdef01234567
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+"#;
+    assert!(run(&[(".github/workflows/deploy.yml", oidc)]).is_empty());
+}
+
+#[test]
+fn every_rule_documents_itself() {
+    for rule in vigil_threats::registry::rules() {
+        let doc = rule.meta().markdown();
+        for section in [
+            "## What it finds",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+            "## How to verify",
+            "## References",
+        ] {
+            assert!(doc.contains(section), "{}: {section}", rule.meta().id);
+        }
+    }
+}
