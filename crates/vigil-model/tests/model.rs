@@ -1,0 +1,209 @@
+//! The system model and classification built from small repositories.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::fs;
+
+use vigil_core::{
+    AssetKind, BoundaryKind, ComponentKind, Criticality, DataClass, Inventory, Scope, SystemModel,
+};
+
+fn build(files: &[(&str, &str)], scope: &Scope) -> (Inventory, SystemModel) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let target = dir.path().join(path);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, text).unwrap();
+    }
+    let mut inventory = vigil_discover::run(dir.path(), scope).unwrap().inventory;
+    let model = vigil_model::run(&mut inventory, scope);
+    (inventory, model)
+}
+
+const INFRA: &str = r#"
+resource "aws_s3_bucket" "exports" {
+  bucket = "customer-exports"
+}
+resource "aws_s3_bucket_acl" "exports" {
+  bucket = aws_s3_bucket.exports.id
+  acl    = "public-read"
+}
+resource "aws_s3_bucket" "assets" {
+  bucket = "static-assets"
+  tags = { DataClassification = "public" }
+}
+resource "aws_db_instance" "orders" {
+  identifier = "orders"
+  tags       = { data_classification = "PCI cardholder data" }
+}
+resource "aws_lambda_function" "report" {
+  environment {
+    variables = { BUCKET = aws_s3_bucket.exports.bucket }
+  }
+}
+resource "aws_security_group" "sg" {}
+"#;
+
+#[test]
+fn cloud_components_exposure_and_flows() {
+    let (inventory, model) = build(&[("infra/main.tf", INFRA)], &Scope::default());
+    let ids: Vec<&str> = model.components.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "internet",
+            "res:infra/aws_db_instance.orders",
+            "res:infra/aws_lambda_function.report",
+            "res:infra/aws_s3_bucket.assets",
+            "res:infra/aws_s3_bucket.exports",
+        ],
+        "security groups and companions configure components, they are not components"
+    );
+    let exports = model.component("res:infra/aws_s3_bucket.exports").unwrap();
+    assert_eq!(exports.kind, ComponentKind::Datastore);
+    assert!(exports.internet_facing);
+    assert_eq!(
+        exports.data_classes,
+        vec![DataClass::Pii],
+        "inferred from the name customer-exports"
+    );
+    assert!(model.component("internet").unwrap().assumed);
+
+    let flows: Vec<(&str, &str)> = model
+        .flows
+        .iter()
+        .map(|f| (f.source.as_str(), f.target.as_str()))
+        .collect();
+    assert_eq!(
+        flows,
+        vec![
+            ("internet", "res:infra/aws_s3_bucket.exports"),
+            (
+                "res:infra/aws_lambda_function.report",
+                "res:infra/aws_s3_bucket.exports"
+            ),
+        ]
+    );
+    let lambda_flow = &model.flows[1];
+    assert_eq!(lambda_flow.data_classes, vec![DataClass::Pii]);
+    assert_eq!(lambda_flow.evidence[0].location(), "infra/main.tf:19");
+
+    let boundaries: Vec<(BoundaryKind, usize)> = model
+        .boundaries
+        .iter()
+        .map(|b| (b.kind, b.components.len()))
+        .collect();
+    assert_eq!(
+        boundaries,
+        vec![(BoundaryKind::CloudAccount, 4), (BoundaryKind::Internet, 1)]
+    );
+
+    let orders = inventory
+        .assets
+        .iter()
+        .find(|a| a.name == "aws_db_instance.orders")
+        .unwrap();
+    assert_eq!(orders.data_classes, vec![DataClass::Pci]);
+    assert_eq!(orders.criticality, Criticality::Critical);
+    let assets_bucket = inventory
+        .assets
+        .iter()
+        .find(|a| a.name == "aws_s3_bucket.assets")
+        .unwrap();
+    assert_eq!(
+        assets_bucket.data_classes,
+        vec![DataClass::Public],
+        "a tag wins over name inference"
+    );
+    assert_eq!(assets_bucket.criticality, Criticality::Medium);
+    let exports_asset = inventory
+        .assets
+        .iter()
+        .find(|a| a.name == "aws_s3_bucket.exports")
+        .unwrap();
+    assert_eq!(exports_asset.criticality, Criticality::High);
+    let why = exports_asset.attributes["classification"].to_string();
+    assert!(
+        why.contains("inferred from the name `customer-exports`") && why.contains("internet-facing"),
+        "{why}"
+    );
+}
+
+#[test]
+fn nothing_exposed_means_no_internet_entity() {
+    let (_, model) = build(
+        &[("main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n")],
+        &Scope::default(),
+    );
+    assert!(model.component("internet").is_none());
+    assert!(model.flows.is_empty());
+}
+
+#[test]
+fn scope_overrides_set_criticality_exposure_and_data() {
+    let scope = vigil_core::config::parse(
+        "vigil.toml",
+        "[[override]]\npath = \"pay/**\"\ncriticality = \"critical\"\ninternet_facing = true\ndata_classes = [\"pci\"]\n",
+    )
+    .unwrap();
+    let lock = "version = 3\n[[package]]\nname = \"pay\"\nversion = \"0.1.0\"\ndependencies = [\"regex\"]\n[[package]]\nname = \"regex\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+    let (inventory, model) = build(
+        &[
+            (
+                "pay/Cargo.toml",
+                "[package]\nname = \"pay\"\nversion = \"0.1.0\"\n",
+            ),
+            ("pay/Cargo.lock", lock),
+        ],
+        &scope,
+    );
+    let service = inventory.of_kind(AssetKind::Service).next().unwrap();
+    assert_eq!(service.name, "pay");
+    assert_eq!(service.criticality, Criticality::Critical);
+    assert_eq!(service.data_classes, vec![DataClass::Pci]);
+    let dependency = inventory.of_kind(AssetKind::Dependency).next().unwrap();
+    assert_eq!(dependency.attr_str("service"), Some("service:pay"));
+    assert_eq!(dependency.criticality, Criticality::Critical);
+    let component = model.component("svc:pay").unwrap();
+    assert!(component.internet_facing);
+    assert_eq!(model.flows[0].source, "internet");
+}
+
+#[test]
+fn pipelines_deploying_with_cloud_keys_and_running_third_party_actions() {
+    let workflow = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n";
+    let (_, model) = build(&[(".github/workflows/deploy.yml", workflow)], &Scope::default());
+    let flows: Vec<(&str, &str, &str)> = model
+        .flows
+        .iter()
+        .map(|f| (f.source.as_str(), f.target.as_str(), f.label.as_str()))
+        .collect();
+    assert_eq!(
+        flows,
+        vec![
+            (
+                "ci:.github/workflows/deploy.yml",
+                "ext:aws-api",
+                "deploys with AWS credentials"
+            ),
+            (
+                "ext:third-party-actions",
+                "ci:.github/workflows/deploy.yml",
+                "runs 1 third-party action(s)"
+            ),
+        ]
+    );
+    let kinds: Vec<BoundaryKind> = model.boundaries.iter().map(|b| b.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            BoundaryKind::Ci,
+            BoundaryKind::CloudAccount,
+            BoundaryKind::ThirdParty
+        ]
+    );
+    assert_eq!(
+        model.flows[0].evidence[0].location(),
+        ".github/workflows/deploy.yml:7"
+    );
+}

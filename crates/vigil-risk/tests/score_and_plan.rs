@@ -1,0 +1,236 @@
+//! Scoring explains itself and adds up; planning groups, ranks, owns and dates actions.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use time::macros::date;
+use vigil_core::{
+    ActionKind, Band, Confidence, Dependency, DependencyScope, Dimension, Ecosystem, Evidence, Finding,
+    FindingKind, Inventory, Objective, OwnershipRule, Reachability, Scope, SeverityVector, SystemModel,
+    VulnerabilityDetails,
+};
+
+const RCE: &str = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+const DOS: &str = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H";
+
+fn inventory(scope: DependencyScope) -> Inventory {
+    let dependency = Dependency {
+        ecosystem: Ecosystem::Npm,
+        name: "lodash".into(),
+        version: "4.17.15".into(),
+        direct: Some(true),
+        scope,
+    };
+    let mut inventory = Inventory {
+        assets: vec![dependency.into_asset(Evidence::at("api/package-lock.json", Some(29)))],
+        ownership: vec![],
+    };
+    inventory.normalize();
+    inventory
+}
+
+fn vulnerability(id: &str, vector: Option<&str>, scope: DependencyScope, inventory: &Inventory) -> Finding {
+    let mut finding = Finding::new(
+        FindingKind::Vulnerability,
+        vigil_core::fingerprint(&[id]),
+        format!("lodash: {id}"),
+    );
+    finding.advisory_ids = vec![id.into()];
+    finding.assets = vec![inventory.assets[0].id.clone()];
+    finding.evidence = vec![Evidence::at("api/package-lock.json", Some(29))];
+    finding.vulnerability = Some(VulnerabilityDetails {
+        ecosystem: Ecosystem::Npm,
+        package: "lodash".into(),
+        installed: "4.17.15".into(),
+        fixed: Some("4.17.21".into()),
+        upgrade_to: Some("4.17.21".into()),
+        direct: Some(true),
+        scope,
+        reachability: if scope == DependencyScope::Dev {
+            Reachability::DevOnly
+        } else {
+            Reachability::Present
+        },
+        reachability_evidence: vec![],
+        severity: vector
+            .map(|v| SeverityVector {
+                kind: "CVSS_V3".into(),
+                score: v.into(),
+            })
+            .into_iter()
+            .collect(),
+        kev: None,
+        epss: None,
+        references: vec![format!("https://example.org/{id}")],
+    });
+    finding
+}
+
+fn score(findings: &mut [Finding], inventory: &Inventory, scope: &Scope) {
+    vigil_risk::score(findings, inventory, &SystemModel::default(), scope);
+}
+
+fn sum(finding: &Finding, dimension: Dimension) -> i32 {
+    finding
+        .score
+        .factors
+        .iter()
+        .filter(|f| f.dimension == dimension)
+        .map(|f| i32::from(f.value))
+        .sum()
+}
+
+#[test]
+fn cvss_sets_the_base_and_every_factor_is_listed() {
+    let inventory = inventory(DependencyScope::Prod);
+    let mut findings = vec![vulnerability(
+        "GHSA-1",
+        Some(RCE),
+        DependencyScope::Prod,
+        &inventory,
+    )];
+    score(&mut findings, &inventory, &Scope::default());
+    let s = &findings[0].score;
+    assert_eq!((s.likelihood, s.impact, s.detectability), (7, 8, 8));
+    assert_eq!(s.rpn, 448);
+    assert_eq!(s.band, Band::Critical);
+    for dimension in [Dimension::Likelihood, Dimension::Impact, Dimension::Detectability] {
+        let value = match dimension {
+            Dimension::Likelihood => s.likelihood,
+            Dimension::Impact => s.impact,
+            Dimension::Detectability => s.detectability,
+        };
+        assert_eq!(
+            sum(&findings[0], dimension),
+            i32::from(value),
+            "{dimension:?} is the sum of its factors"
+        );
+    }
+    let names: Vec<&str> = s.factors.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, vec!["base", "reachability", "base", "base"]);
+    assert!(s.factors[0].evidence.contains("exploitability 3.9"));
+    assert_eq!(s.cvss.as_ref().unwrap().base_score, 9.8);
+    assert_eq!(
+        s.confidence,
+        Confidence::Low,
+        "KEV/EPSS and telemetry were not available"
+    );
+    assert_eq!(s.assumptions.len(), 2);
+}
+
+#[test]
+fn dev_only_and_availability_only_flaws_rank_lower() {
+    let inventory = inventory(DependencyScope::Dev);
+    let mut findings = vec![
+        vulnerability("GHSA-dev", Some(RCE), DependencyScope::Dev, &inventory),
+        vulnerability("GHSA-dos", Some(DOS), DependencyScope::Prod, &inventory),
+    ];
+    score(&mut findings, &inventory, &Scope::default());
+    assert_eq!(findings[0].score.likelihood, 6, "9 base - 3 dev-only");
+    let dos = &findings[1].score;
+    assert_eq!(dos.detectability, 3, "an outage is noticed");
+    assert!(
+        dos.factors
+            .iter()
+            .any(|f| f.name == "base" && f.evidence.contains("denial of service"))
+    );
+    assert!(dos.band < findings[0].score.band || dos.rpn < findings[0].score.rpn);
+}
+
+#[test]
+fn missing_inputs_are_assumptions_not_zeros() {
+    let inventory = inventory(DependencyScope::Prod);
+    let mut findings = vec![vulnerability("PYSEC-1", None, DependencyScope::Prod, &inventory)];
+    score(&mut findings, &inventory, &Scope::default());
+    let s = &findings[0].score;
+    assert_eq!(
+        (s.likelihood, s.impact),
+        (3, 5),
+        "assumed medium, minus the unknown reachability"
+    );
+    assert!(s.assumptions.iter().any(|a| a.contains("no CVSS vector")));
+    assert_eq!(s.confidence, Confidence::Low);
+}
+
+#[test]
+fn bands_follow_the_configured_thresholds() {
+    let inventory = inventory(DependencyScope::Prod);
+    let strict = vigil_core::config::parse(
+        "vigil.toml",
+        "[risk.bands]\ncritical = 900\nhigh = 440\nmedium = 10\n",
+    )
+    .unwrap();
+    let mut findings = vec![vulnerability(
+        "GHSA-1",
+        Some(RCE),
+        DependencyScope::Prod,
+        &inventory,
+    )];
+    score(&mut findings, &inventory, &strict);
+    assert_eq!((findings[0].score.rpn, findings[0].score.band), (448, Band::High));
+}
+
+#[test]
+fn one_upgrade_per_package_with_owner_due_date_and_compliance() {
+    let mut inventory = inventory(DependencyScope::Prod);
+    inventory.ownership = vec![OwnershipRule {
+        pattern: "/api/".into(),
+        owners: vec!["@shop/storefront".into()],
+        evidence: Evidence::at(".github/CODEOWNERS", Some(4)),
+    }];
+    let scope = Scope {
+        objectives: vec![Objective::PciDss4],
+        owner: Some("@shop/security".into()),
+        ..Scope::default()
+    };
+    let mut findings = vec![
+        vulnerability("GHSA-1", Some(RCE), DependencyScope::Prod, &inventory),
+        vulnerability("GHSA-2", Some(DOS), DependencyScope::Prod, &inventory),
+    ];
+    score(&mut findings, &inventory, &scope);
+    let roadmap = vigil_risk::plan(&findings, &inventory, &scope, date!(2026 - 11 - 27));
+    assert_eq!(roadmap.actions.len(), 1);
+    let action = &roadmap.actions[0];
+    assert_eq!(action.kind, ActionKind::Upgrade);
+    assert_eq!(
+        action.title,
+        "Upgrade lodash 4.17.15 to 4.17.21 in api/package-lock.json (fixes 2 advisories)"
+    );
+    assert_eq!(action.findings.len(), 2);
+    assert_eq!(action.band, Band::Critical);
+    assert_eq!(action.due, date!(2026 - 12 - 04), "critical: 7 days");
+    assert_eq!(
+        action.risk_removed,
+        findings.iter().map(|f| u32::from(f.score.rpn)).sum::<u32>()
+    );
+    assert_eq!(action.owner.as_ref().unwrap().name, "@shop/storefront");
+    assert_eq!(action.runbook.steps[0], "In api: `npm install lodash@4.17.21`.");
+    assert_eq!(action.runbook.references.len(), 2);
+    assert_eq!(
+        action.compliance.len(),
+        1,
+        "only objectives in scope: {:?}",
+        action.compliance
+    );
+    assert!(action.compliance[0].starts_with("pci-dss-4.0 6.3.3"));
+
+    // Without a matching CODEOWNERS rule, the scope owner is responsible.
+    inventory.ownership.clear();
+    let roadmap = vigil_risk::plan(&findings, &inventory, &scope, date!(2026 - 11 - 27));
+    assert_eq!(roadmap.actions[0].owner.as_ref().unwrap().name, "@shop/security");
+}
+
+#[test]
+fn sla_presets_set_due_dates() {
+    let inventory = inventory(DependencyScope::Prod);
+    let config = "[sla]\npreset = \"defectdojo\"\n\n[risk.bands]\ncritical = 900\nhigh = 500\nmedium = 200\n";
+    let scope = vigil_core::config::parse("vigil.toml", config).unwrap();
+    let mut findings = vec![vulnerability("PYSEC-1", None, DependencyScope::Prod, &inventory)];
+    score(&mut findings, &inventory, &scope);
+    assert_eq!(findings[0].score.band, Band::Low);
+    let roadmap = vigil_risk::plan(&findings, &inventory, &scope, date!(2026 - 01 - 01));
+    assert_eq!(
+        roadmap.actions[0].due,
+        date!(2026 - 05 - 01),
+        "low: 120 days under the defectdojo preset"
+    );
+}
