@@ -47,30 +47,23 @@ mod tests {
 
     #[test]
     fn reads_loose_and_packed_refs() {
-        let dir = tempfile_dir();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let git = dir.join(".git");
         std::fs::create_dir_all(git.join("refs/heads")).unwrap();
         std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").unwrap();
-        assert_eq!(head_commit(&dir), None);
+        assert_eq!(head_commit(dir), None);
         let hash = "0123456789abcdef0123456789abcdef01234567";
         std::fs::write(
             git.join("packed-refs"),
             format!("# pack-refs\n{hash} refs/heads/main\n"),
         )
         .unwrap();
-        assert_eq!(head_commit(&dir).as_deref(), Some(hash));
+        assert_eq!(head_commit(dir).as_deref(), Some(hash));
         let loose = "89abcdef0123456789abcdef0123456789abcdef";
         std::fs::write(git.join("refs/heads/main"), format!("{loose}\n")).unwrap();
-        assert_eq!(head_commit(&dir).as_deref(), Some(loose));
+        assert_eq!(head_commit(dir).as_deref(), Some(loose));
         std::fs::write(git.join("HEAD"), "ref: refs/../../../etc/passwd\n").unwrap();
-        assert_eq!(head_commit(&dir), None);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("vigil-git-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+        assert_eq!(head_commit(dir), None);
     }
 }

@@ -1,0 +1,108 @@
+//! `vigil init`, `vigil db`, `vigil rules`, `vigil schema`.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+mod common;
+
+use common::{stderr, stdout, vigil, vigil_with_home};
+
+#[test]
+fn init_writes_a_starter_that_parses_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    let output = vigil(&["init", path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = std::fs::read_to_string(dir.path().join("vigil.toml")).unwrap();
+    assert_eq!(written, vigil_core::config::STARTER);
+    assert_eq!(vigil(&["init", path]).status.code(), Some(2));
+    assert_eq!(vigil(&["init", path, "--force"]).status.code(), Some(0));
+    // The starter is a valid configuration for assess.
+    assert_eq!(vigil(&["assess", path, "--quiet"]).status.code(), Some(0));
+}
+
+#[test]
+fn db_import_then_status_then_assess_uses_the_database() {
+    let home = tempfile::tempdir().unwrap();
+    let status = vigil_with_home(&["db", "status"], home.path());
+    assert_eq!(status.status.code(), Some(2));
+    assert!(stderr(&status).contains("hint: import one with `vigil db import PATH`"));
+
+    let import = vigil_with_home(&["db", "import", "examples/shop-advisories"], home.path());
+    assert_eq!(import.status.code(), Some(0), "{}", stderr(&import));
+    assert!(
+        stdout(&import).contains("crates.io        3 advisories"),
+        "{}",
+        stdout(&import)
+    );
+
+    let status = vigil_with_home(&["db", "status"], home.path());
+    assert_eq!(status.status.code(), Some(0));
+    let text = stdout(&status);
+    assert!(
+        text.contains("(0 days ago)") && text.contains("npm              3"),
+        "{text}"
+    );
+
+    let assess = vigil_with_home(
+        &[
+            "assess",
+            "examples/shop",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-27",
+        ],
+        home.path(),
+    );
+    let document: serde_json::Value = serde_json::from_slice(&assess.stdout).unwrap();
+    assert!(
+        document["advisory_db"]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("advisories")
+    );
+    let vulnerabilities = |document: &serde_json::Value| -> Vec<String> {
+        let findings = document["findings"].as_array().unwrap();
+        findings
+            .iter()
+            .filter(|f| f["kind"] == "vulnerability")
+            .map(|f| f["fingerprint"].to_string())
+            .collect()
+    };
+    // The database gives exactly what the same advisories give when read directly.
+    let direct = common::assessment(&common::SHOP);
+    assert_eq!(vulnerabilities(&document), vulnerabilities(&direct));
+    assert_eq!(vulnerabilities(&document).len(), 11);
+}
+
+#[test]
+fn db_import_of_a_bad_file_fails_without_damage() {
+    let home = tempfile::tempdir().unwrap();
+    let bad = home.path().join("all.zip");
+    std::fs::write(&bad, b"PK\x03\x04truncated").unwrap();
+    let output = vigil_with_home(&["db", "import", bad.to_str().unwrap()], home.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("hint: the existing database was left unchanged"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn rules_are_listed_and_explained() {
+    let list = stdout(&vigil(&["rules", "list"]));
+    assert_eq!(list.lines().count(), vigil_threats::registry::rules().len());
+    assert!(list.contains("aws-s3-public-access"));
+    let explain = stdout(&vigil(&["rules", "explain", "gha-pull-request-target-checkout"]));
+    assert!(explain.starts_with("# gha-pull-request-target-checkout:"));
+    assert!(explain.contains("## How to verify"));
+}
+
+#[test]
+fn schema_prints_the_checked_in_schema() {
+    let printed = stdout(&vigil(&["schema"]));
+    let checked_in =
+        std::fs::read_to_string(common::workspace().join("schema/assessment.schema.json")).unwrap();
+    assert_eq!(printed, checked_in);
+}
