@@ -2,7 +2,9 @@
 //! one claimed file into assets. The walk, size caps, binary detection and safe reading of related files
 //! belong to the crate, not to extractors.
 
-use vigil_core::{Asset, Diagnostic, Evidence, NotChecked, OwnershipRule};
+use toml::Spanned;
+use toml::de::DeTable;
+use vigil_core::{Asset, Diagnostic, Evidence, LineIndex, NotChecked, OwnershipRule};
 
 use crate::repo_fs::RepoFs;
 
@@ -43,6 +45,28 @@ impl<'a> SourceFile<'a> {
         self.fs
             .read_optional(path)
             .map_err(|e| self.error(None, e.to_string()))
+    }
+
+    /// Reads the file called `name` in this file's directory (a lockfile's manifest): its root-relative
+    /// path and text. Unreadable files are a warning in `out`; both that and absence give `None`.
+    pub fn read_sibling(&self, name: &str, out: &mut Output) -> Option<(String, String)> {
+        let path = join_relative(self.dir(), name)?;
+        match self.read_related(&path) {
+            Ok(text) => text.map(|text| (path, text)),
+            Err(e) => {
+                out.diagnostics
+                    .push(self.warning(None, format!("cannot read {path}: {}", e.message)));
+                None
+            }
+        }
+    }
+
+    /// Parses this file as TOML with spans; a syntax error names its line.
+    pub fn parse_toml(&self, lines: &LineIndex) -> Result<Spanned<DeTable<'a>>, ExtractError> {
+        DeTable::parse(self.text).map_err(|e| {
+            let line = e.span().map(|s| lines.line(s.start));
+            self.error(line, format!("invalid TOML: {}", e.message().trim()))
+        })
     }
 
     pub fn evidence(&self, line: Option<u32>) -> Evidence {

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use vigil_core::{
     Asset, AssetKind, Boundary, BoundaryKind, Component, ComponentKind, Evidence, Flow, Inventory,
     SystemModel,
@@ -15,7 +14,7 @@ use vigil_core::{
 
 use crate::aws;
 use crate::datastore_types::{is_datastore, is_process};
-use crate::github::{is_third_party, steps};
+use crate::github::{is_third_party, secrets, steps};
 use crate::terraform::{Terraform, config, literal_bool, refers_to};
 
 pub const INTERNET: &str = "internet";
@@ -272,16 +271,10 @@ fn pipeline_flows(
         let aws_credentials = steps
             .iter()
             .find(|(uses, _)| uses.starts_with("aws-actions/configure-aws-credentials"));
-        let aws_secret = pipeline
-            .attributes
-            .get("secrets")
-            .and_then(Value::as_array)
-            .and_then(|s| {
-                s.iter()
-                    .filter_map(Value::as_str)
-                    .find(|name| name.starts_with("AWS_"))
-                    .map(str::to_owned)
-            });
+        let aws_secret = secrets(pipeline)
+            .into_iter()
+            .find(|name| name.starts_with("AWS_"))
+            .map(str::to_owned);
         if aws_credentials.is_some() || aws_secret.is_some() {
             let boundary = boundaries.entry("cloud:aws".into()).or_insert_with(|| Boundary {
                 id: "cloud:aws".into(),

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 use vigil_core::{Dependency, DependencyScope, Ecosystem, LineIndex};
 
 use crate::extract::{ExtractError, Extractor, Output, SourceFile};
@@ -40,10 +40,7 @@ impl Extractor for CargoLock {
 
     fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError> {
         let lines = LineIndex::new(file.text);
-        let root = DeTable::parse(file.text).map_err(|e| {
-            let line = e.span().map(|s| lines.line(s.start));
-            file.error(line, format!("invalid TOML: {}", e.message().trim()))
-        })?;
+        let root = file.parse_toml(&lines)?;
         if let Some(version) = root.get_ref().get("version") {
             let known = matches!(version.get_ref(), DeValue::Integer(i) if matches!(i.as_str(), "3" | "4"));
             if !known {

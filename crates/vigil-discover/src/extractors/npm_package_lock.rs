@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 use vigil_core::{Asset, Dependency, DependencyScope, Ecosystem};
 
-use crate::extract::{ExtractError, Extractor, Output, SourceFile, join_relative};
+use crate::extract::{ExtractError, Extractor, Output, SourceFile};
 use crate::json_lines::KeyLines;
 
 #[derive(Debug)]
@@ -242,15 +242,7 @@ fn v1_asset(
 /// Names in the `package.json` beside the lockfile; `None` when there is none or it cannot be read, since
 /// a version-1 lockfile alone cannot tell direct from transitive.
 fn sibling_manifest_names(file: &SourceFile<'_>, out: &mut Output) -> Option<HashSet<String>> {
-    let path = join_relative(file.dir(), "package.json")?;
-    let text = match file.read_related(&path) {
-        Ok(text) => text?,
-        Err(e) => {
-            out.diagnostics
-                .push(file.warning(None, format!("cannot read {path}: {}", e.message)));
-            return None;
-        }
-    };
+    let (path, text) = file.read_sibling("package.json", out)?;
     match serde_json::from_str::<Value>(&text) {
         Ok(manifest) => Some(declared_names(&manifest).into_iter().map(str::to_owned).collect()),
         Err(e) => {

@@ -12,7 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use vigil_core::{Dependency, DependencyScope, Diagnostic, Ecosystem, LineIndex};
 
-use crate::extract::{ExtractError, Extractor, Output, SourceFile, join_relative};
+use crate::extract::{ExtractError, Extractor, Output, SourceFile};
 
 #[derive(Debug)]
 pub struct PoetryLock;
@@ -28,10 +28,7 @@ impl Extractor for PoetryLock {
 
     fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError> {
         let lines = LineIndex::new(file.text);
-        let root = DeTable::parse(file.text).map_err(|e| {
-            let line = e.span().map(|s| lines.line(s.start));
-            file.error(line, format!("invalid TOML: {}", e.message().trim()))
-        })?;
+        let root = file.parse_toml(&lines)?;
         let root = root.get_ref();
         if let Some(version) = root.get("metadata").and_then(|m| table(m)?.get("lock-version")) {
             let known = version
@@ -128,15 +125,7 @@ fn scope(package: &DeTable<'_>) -> DependencyScope {
 /// PEP 503 names the sibling `pyproject.toml` declares; `None` when there is no such file or it declares
 /// no dependency table, since then direct and transitive cannot be told apart.
 fn direct_names(file: &SourceFile<'_>, out: &mut Output) -> Option<HashSet<String>> {
-    let path = join_relative(file.dir(), "pyproject.toml")?;
-    let text = match file.read_related(&path) {
-        Ok(text) => text?,
-        Err(e) => {
-            out.diagnostics
-                .push(file.warning(None, format!("cannot read {path}: {}", e.message)));
-            return None;
-        }
-    };
+    let (path, text) = file.read_sibling("pyproject.toml", out)?;
     let manifest = match DeTable::parse(&text) {
         Ok(manifest) => manifest,
         Err(e) => {

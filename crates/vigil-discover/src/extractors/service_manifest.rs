@@ -2,7 +2,7 @@
 //! `[package]`) or go.mod is a service, named by the manifest. Dependencies found in or below that
 //! directory are attributed to it (see `services.rs`).
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 use vigil_core::{Asset, AssetKind, LineIndex};
 
 use crate::extract::{ExtractError, Extractor, Output, SourceFile};
@@ -68,10 +68,7 @@ fn toml_name(
     language: &'static str,
 ) -> Result<Named, ExtractError> {
     let lines = LineIndex::new(file.text);
-    let root = DeTable::parse(file.text).map_err(|e| {
-        let line = e.span().map(|s| lines.line(s.start));
-        file.error(line, format!("invalid TOML: {}", e.message().trim()))
-    })?;
+    let root = file.parse_toml(&lines)?;
     for path in paths {
         let mut table = root.get_ref();
         for (i, key) in path.iter().enumerate() {

@@ -1,8 +1,8 @@
 //! `ci-static-cloud-credentials`: a pipeline that deploys to AWS with long-lived access keys instead of
 //! short-lived federated credentials.
 
-use serde_json::Value;
 use vigil_core::{AssetKind, FindingKind, Objective, Stride};
+use vigil_model::github;
 
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
@@ -60,12 +60,7 @@ impl Rule for StaticCloudCredentials {
             else {
                 continue;
             };
-            let secrets: Vec<&str> = pipeline
-                .attributes
-                .get("secrets")
-                .and_then(Value::as_array)
-                .map(|s| s.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
+            let secrets = github::secrets(pipeline);
             let Some(secret) = secrets
                 .iter()
                 .find(|s| s.contains("SECRET_ACCESS_KEY") || s.contains("ACCESS_KEY_ID"))

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use vigil_core::{Evidence, FindingKind, Objective, Stride};
-use vigil_model::github::line_of;
+use vigil_model::github;
 
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
@@ -70,27 +70,16 @@ impl Rule for PullRequestTargetCheckout {
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         for pipeline in ctx.inventory.of_kind(vigil_core::AssetKind::Pipeline) {
-            let triggers: Vec<&str> = pipeline
-                .attributes
-                .get("triggers")
-                .and_then(Value::as_array)
-                .map(|t| t.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
+            let triggers = github::triggers(pipeline);
             let Some(trigger) = triggers
                 .iter()
                 .find(|t| matches!(**t, "pull_request_target" | "workflow_run"))
             else {
                 continue;
             };
-            for job in pipeline
-                .attributes
-                .get("jobs")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let job_id = job.get("id").and_then(Value::as_str).unwrap_or("?");
-                for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
+            for job in github::jobs(pipeline) {
+                let job_id = github::job_id(job);
+                for step in github::job_steps(job) {
                     let uses = step.get("uses").and_then(Value::as_str).unwrap_or_default();
                     if !uses.starts_with("actions/checkout") {
                         continue;
@@ -101,10 +90,8 @@ impl Rule for PullRequestTargetCheckout {
                     if !HEAD_REFS.iter().any(|h| reference.contains(h)) {
                         continue;
                     }
-                    let ref_line = step
-                        .pointer("/with_lines/ref")
-                        .and_then(Value::as_u64)
-                        .and_then(|l| u32::try_from(l).ok());
+                    let line = github::line_at(step, "/with_lines/ref")
+                        .or_else(|| github::line_at(step, "/uses_line"));
                     hits.push(Hit {
                         subject: format!("{}:{job_id}", pipeline.id),
                         title: format!(
@@ -114,8 +101,7 @@ impl Rule for PullRequestTargetCheckout {
                         detail: format!("triggered by `{trigger}` and checks out `{reference}`"),
                         assets: vec![pipeline.id.clone()],
                         evidence: vec![
-                            Evidence::at(pipeline.path(), ref_line.or_else(|| line_of(step, "uses_line")))
-                                .with_note(format!("checkout of {reference}")),
+                            Evidence::at(pipeline.path(), line).with_note(format!("checkout of {reference}")),
                             Evidence::at(pipeline.path(), pipeline.attribute_lines.get("on").copied())
                                 .with_note(format!("on: {trigger}")),
                         ],

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use vigil_core::{AssetKind, Evidence, FindingKind, Objective, Stride};
-use vigil_model::github::line_of;
+use vigil_model::github;
 
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
@@ -74,22 +74,17 @@ impl Rule for ScriptInjection {
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         for pipeline in ctx.inventory.of_kind(AssetKind::Pipeline) {
-            for job in pipeline
-                .attributes
-                .get("jobs")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let job_id = job.get("id").and_then(Value::as_str).unwrap_or("?");
-                for step in job.get("steps").and_then(Value::as_array).into_iter().flatten() {
+            for job in github::jobs(pipeline) {
+                let job_id = github::job_id(job);
+                for step in github::job_steps(job) {
                     let scripts = [
-                        (step.get("run").and_then(Value::as_str), line_of(step, "run_line")),
+                        (
+                            step.get("run").and_then(Value::as_str),
+                            github::line_at(step, "/run_line"),
+                        ),
                         (
                             step.pointer("/with/script").and_then(Value::as_str),
-                            step.pointer("/with_lines/script")
-                                .and_then(Value::as_u64)
-                                .and_then(|l| u32::try_from(l).ok()),
+                            github::line_at(step, "/with_lines/script"),
                         ),
                     ];
                     for (script, line) in scripts {

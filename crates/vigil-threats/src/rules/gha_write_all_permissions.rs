@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use vigil_core::{AssetKind, Evidence, FindingKind, Objective, Stride};
-use vigil_model::github::line_of;
+use vigil_model::github;
 
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
@@ -61,23 +61,17 @@ impl Rule for WriteAllPermissions {
                     exposes_to_internet: false,
                 });
             }
-            for job in pipeline
-                .attributes
-                .get("jobs")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for job in github::jobs(pipeline) {
                 if job.get("permissions").and_then(Value::as_str) != Some("write-all") {
                     continue;
                 }
-                let job_id = job.get("id").and_then(Value::as_str).unwrap_or("?");
+                let job_id = github::job_id(job);
                 hits.push(Hit {
                     subject: format!("{}:{job_id}", pipeline.id),
                     title: format!("{}: job `{job_id}` token can write everything", pipeline.name),
                     detail: format!("permissions: write-all (job `{job_id}`)"),
                     assets: vec![pipeline.id.clone()],
-                    evidence: vec![Evidence::at(pipeline.path(), line_of(job, "line"))],
+                    evidence: vec![Evidence::at(pipeline.path(), github::line_at(job, "/line"))],
                     exposes_to_internet: false,
                 });
             }
