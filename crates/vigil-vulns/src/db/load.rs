@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use fs_err as fs;
+use rayon::prelude::*;
 
 use crate::osv::OsvRecord;
 
@@ -48,7 +49,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     }
     if path.extension().is_some_and(|e| e == "json") {
         let mut loaded = Loaded::default();
-        read_json(&fs::read(path)?, &path.display().to_string(), &mut loaded);
+        parse_all(vec![(path.display().to_string(), fs::read(path)?)], &mut loaded);
         if loaded.records.is_empty() && !loaded.skipped.is_empty() {
             return Err(LoadError::Json {
                 path: path.display().to_string(),
@@ -70,6 +71,7 @@ fn load_zip(path: &Path) -> Result<Loaded, LoadError> {
         message: e.to_string(),
     })?;
     let mut loaded = Loaded::default();
+    let mut files = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(|e| LoadError::Zip {
             path: display.clone(),
@@ -101,8 +103,9 @@ fn load_zip(path: &Path) -> Result<Loaded, LoadError> {
                 .push(format!("{display}!{name}: over the record size cap"));
             continue;
         }
-        read_json(&bytes, &format!("{display}!{name}"), &mut loaded);
+        files.push((format!("{display}!{name}"), bytes));
     }
+    parse_all(files, &mut loaded);
     Ok(loaded)
 }
 
@@ -122,6 +125,7 @@ fn load_dir(path: &Path) -> Result<Loaded, LoadError> {
     }
     files.sort();
     let mut loaded = Loaded::default();
+    let mut contents = Vec::with_capacity(files.len());
     for file in files {
         let meta = fs::metadata(&file)?;
         if meta.len() > MAX_RECORD_BYTES {
@@ -130,18 +134,21 @@ fn load_dir(path: &Path) -> Result<Loaded, LoadError> {
                 .push(format!("{}: over the record size cap", file.display()));
             continue;
         }
-        read_json(&fs::read(&file)?, &file.display().to_string(), &mut loaded);
+        contents.push((file.display().to_string(), fs::read(&file)?));
     }
+    parse_all(contents, &mut loaded);
     Ok(loaded)
 }
 
-fn read_json(bytes: &[u8], origin: &str, loaded: &mut Loaded) {
+/// Parses one JSON file. Most are a single record, read straight into the struct; arrays and osv.dev
+/// query answers go through a generic value first.
+fn parse_json(bytes: &[u8], origin: &str) -> (Vec<OsvRecord>, Vec<String>) {
+    if let Ok(record) = serde_json::from_slice::<OsvRecord>(bytes) {
+        return (vec![record], Vec::new());
+    }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
-        Err(e) => {
-            loaded.skipped.push(format!("{origin}: invalid JSON: {e}"));
-            return;
-        }
+        Err(e) => return (Vec::new(), vec![format!("{origin}: invalid JSON: {e}")]),
     };
     let items = match value {
         serde_json::Value::Array(items) => items,
@@ -153,10 +160,24 @@ fn read_json(bytes: &[u8], origin: &str, loaded: &mut Loaded) {
         }
         other => vec![other],
     };
+    let (mut records, mut skipped) = (Vec::new(), Vec::new());
     for item in items {
         match serde_json::from_value::<OsvRecord>(item) {
-            Ok(record) => loaded.records.push(record),
-            Err(e) => loaded.skipped.push(format!("{origin}: not an OSV record: {e}")),
+            Ok(record) => records.push(record),
+            Err(e) => skipped.push(format!("{origin}: not an OSV record: {e}")),
         }
+    }
+    (records, skipped)
+}
+
+/// Parses files in parallel (JSON decoding dominates loading), keeping their order.
+fn parse_all(files: Vec<(String, Vec<u8>)>, loaded: &mut Loaded) {
+    let parsed: Vec<(Vec<OsvRecord>, Vec<String>)> = files
+        .par_iter()
+        .map(|(origin, bytes)| parse_json(bytes, origin))
+        .collect();
+    for (records, skipped) in parsed {
+        loaded.records.extend(records);
+        loaded.skipped.extend(skipped);
     }
 }
