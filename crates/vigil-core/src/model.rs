@@ -99,14 +99,4 @@ impl SystemModel {
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)
     }
-
-    /// The component that stands for an asset, if any.
-    pub fn component_of(&self, asset: &AssetId) -> Option<&Component> {
-        self.components.iter().find(|c| c.assets.contains(asset))
-    }
-
-    /// Flows whose target is `component`.
-    pub fn inbound<'a>(&'a self, component: &'a str) -> impl Iterator<Item = &'a Flow> + 'a {
-        self.flows.iter().filter(move |f| f.target == component)
-    }
 }

@@ -47,10 +47,6 @@ impl<'a> Terraform<'a> {
             .filter(|a| mode(a) == "managed")
     }
 
-    pub fn has_type(&self, resource_type: &str) -> bool {
-        self.of_type(resource_type).next().is_some()
-    }
-
     /// Resources of `companion_type` in the same module whose `attribute` refers to `target` (by address or
     /// by the same literal value of `attribute`, e.g. the same bucket name).
     pub fn companions(&self, target: &Asset, companion_type: &str, attribute: &str) -> Vec<&'a Asset> {

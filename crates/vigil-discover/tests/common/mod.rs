@@ -1,5 +1,5 @@
 #![allow(dead_code)]
-//! Shared by the extractor tests: running one extractor on in-memory files, for extractor tests (the fixture ladder of STYLE.md).
+//! Shared by the extractor tests (the fixture ladder of STYLE.md): running one extractor on in-memory files.
 
 use std::fs;
 
