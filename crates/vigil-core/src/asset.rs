@@ -219,12 +219,50 @@ impl Asset {
     }
 }
 
-/// The inventory: every asset found, sorted by id, plus the ownership rules that assign them to teams.
+/// The inventory: every asset found, sorted by id, the ownership rules that assign them to teams, and the
+/// modules the source code imports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Inventory {
     pub assets: Vec<Asset>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ownership: Vec<OwnershipRule>,
+    /// Modules imported by source files, one entry per language and module, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<ModuleImport>,
+    /// The most active recent committers per directory (`""` is the root), from git history.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub committers: Vec<PathCommitters>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PathCommitters {
+    pub path: String,
+    /// Most commits first.
+    pub authors: Vec<Committer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Committer {
+    pub name: String,
+    pub email: String,
+    pub commits: usize,
+}
+
+/// A module imported by the code: evidence for reachability (is the vulnerable package imported?) and for
+/// SDK detection.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleImport {
+    pub language: String,
+    /// As written in the import (`lodash/fp`, `boto3.session`, `github.com/gin-gonic/gin`).
+    pub module: String,
+    /// How many files import it.
+    pub files: usize,
+    /// The first places it is imported (at most [`ModuleImport::MAX_EVIDENCE`]).
+    pub evidence: Vec<Evidence>,
+}
+
+impl ModuleImport {
+    pub const MAX_EVIDENCE: usize = 5;
 }
 
 impl Inventory {

@@ -33,10 +33,16 @@ pub enum Ecosystem {
     Hex,
     #[serde(rename = "GitHub Actions")]
     GitHubActions,
+    /// Swift packages, named by their repository URL (`github.com/apple/swift-nio`).
+    #[serde(rename = "SwiftURL")]
+    SwiftUrl,
+    /// Terraform providers (`hashicorp/aws`). Not an OSV ecosystem: no advisory feed covers them.
+    #[serde(rename = "Terraform")]
+    Terraform,
 }
 
 impl Ecosystem {
-    pub const ALL: [Ecosystem; 11] = [
+    pub const ALL: [Ecosystem; 13] = [
         Self::Npm,
         Self::PyPI,
         Self::CratesIo,
@@ -48,6 +54,8 @@ impl Ecosystem {
         Self::Pub,
         Self::Hex,
         Self::GitHubActions,
+        Self::SwiftUrl,
+        Self::Terraform,
     ];
 
     /// The OSV `affected[].package.ecosystem` string.
@@ -64,7 +72,14 @@ impl Ecosystem {
             Self::Pub => "Pub",
             Self::Hex => "Hex",
             Self::GitHubActions => "GitHub Actions",
+            Self::SwiftUrl => "SwiftURL",
+            Self::Terraform => "Terraform",
         }
+    }
+
+    /// Whether OSV publishes advisories for this ecosystem.
+    pub fn has_osv_feed(self) -> bool {
+        self != Self::Terraform
     }
 
     /// Parses an OSV ecosystem string. Suffixes such as `Maven:https://...` name a registry of the same
@@ -88,6 +103,8 @@ impl Ecosystem {
             Self::Pub => "pub",
             Self::Hex => "hex",
             Self::GitHubActions => "githubactions",
+            Self::SwiftUrl => "swift",
+            Self::Terraform => "generic",
         }
     }
 
@@ -173,6 +190,8 @@ impl Dependency {
             Ecosystem::Npm if self.name.starts_with('@') => format!("%40{}", &self.name[1..]),
             Ecosystem::Maven => self.name.replacen(':', "/", 1),
             Ecosystem::PyPI => Ecosystem::PyPI.normalize_name(&self.name),
+            // No purl type for Terraform providers: generic, named by registry address.
+            Ecosystem::Terraform => format!("registry.terraform.io/{}", self.name),
             _ => self.name.clone(),
         };
         format!("pkg:{}/{}@{}", self.ecosystem.purl_type(), name, self.version)

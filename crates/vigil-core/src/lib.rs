@@ -19,7 +19,10 @@ pub mod text;
 pub use assessment::{
     AdvisorySnapshot, Assessment, Coverage, NotChecked, SCHEMA_VERSION, Summary, Target, Tool,
 };
-pub use asset::{Asset, AssetId, AssetKind, Criticality, DataClass, Inventory, OwnershipRule};
+pub use asset::{
+    Asset, AssetId, AssetKind, Committer, Criticality, DataClass, Inventory, ModuleImport, OwnershipRule,
+    PathCommitters,
+};
 pub use config::{Objective, Scope};
 pub use dependency::{Dependency, DependencyScope, Ecosystem};
 pub use diagnostic::{Diagnostic, Level};

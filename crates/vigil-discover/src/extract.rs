@@ -18,6 +18,12 @@ pub trait Extractor: Send + Sync {
     /// Reads one file. Problems that spoil only part of the file go to `out.diagnostics` and the extractor
     /// carries on; an `Err` means nothing trustworthy could be read from the file.
     fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError>;
+
+    /// Whether `extract` needs the file's text. Extractors that learn all they need from the path (model
+    /// weights, which are large binaries) return false, and the file is not read for them.
+    fn reads_content(&self) -> bool {
+        true
+    }
 }
 
 /// A claimed file's text, with safe access to files it refers to.
@@ -91,6 +97,8 @@ impl<'a> SourceFile<'a> {
 pub struct Output {
     pub assets: Vec<Asset>,
     pub ownership: Vec<OwnershipRule>,
+    /// (language, module, where): aggregated per module into the inventory's imports.
+    pub imports: Vec<(&'static str, String, Evidence)>,
     pub diagnostics: Vec<Diagnostic>,
     pub not_checked: Vec<NotChecked>,
 }
@@ -99,6 +107,7 @@ impl Output {
     pub fn append(&mut self, mut other: Output) {
         self.assets.append(&mut other.assets);
         self.ownership.append(&mut other.ownership);
+        self.imports.append(&mut other.imports);
         self.diagnostics.append(&mut other.diagnostics);
         self.not_checked.append(&mut other.not_checked);
     }

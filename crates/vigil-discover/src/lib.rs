@@ -2,23 +2,31 @@
 //! that claim it (listed in [`registry`]), and returns the [`Inventory`] with the diagnostics and coverage
 //! that say what could not be read. Nothing here executes or follows anything the repository contains.
 
+pub mod catalog;
 pub mod extract;
 pub mod extractors;
+pub mod git_history;
+mod integrations;
 pub mod json_lines;
+pub mod paths;
 pub mod registry;
 pub mod repo_fs;
 mod services;
 mod walk;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
-use vigil_core::{Coverage, Diagnostic, Inventory, NotChecked, Scope};
+use vigil_core::{Coverage, Diagnostic, Inventory, ModuleImport, NotChecked, Scope};
 
 pub use extract::{ExtractError, Extractor, Output, SourceFile};
 use repo_fs::{ReadError, RepoFs};
 pub use walk::WalkOptions;
+
+/// Stack of each extraction thread.
+const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
@@ -46,11 +54,22 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     let extractors = registry::extractors();
     let walked = walk::walk(fs.root(), &options, &extractors);
 
-    let results: Vec<FileResult> = walked
-        .candidates
-        .par_iter()
-        .map(|candidate| extract_file(&fs, candidate, &extractors))
-        .collect();
+    // Parsers recurse over nesting; budgets bound the depth, and a generous stack makes sure the bound is
+    // reached before the stack is.
+    let results: Vec<FileResult> = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+        Ok(pool) => pool.install(|| {
+            walked
+                .candidates
+                .par_iter()
+                .map(|candidate| extract_file(&fs, candidate, &extractors))
+                .collect()
+        }),
+        Err(_) => walked
+            .candidates
+            .iter()
+            .map(|candidate| extract_file(&fs, candidate, &extractors))
+            .collect(),
+    };
 
     let mut output = Output::default();
     let mut coverage = Coverage {
@@ -59,6 +78,7 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
         ..Coverage::default()
     };
     let mut extracted: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unscanned_binaries = 0;
     for result in results {
         output.append(result.output);
         for name in result.extracted {
@@ -66,6 +86,13 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
         }
         coverage.skipped_too_large += usize::from(result.too_large);
         coverage.skipped_binary += usize::from(result.binary);
+        unscanned_binaries += usize::from(result.unscanned_binary);
+    }
+    if unscanned_binaries > 0 {
+        output.not_checked.push(NotChecked {
+            what: format!("{unscanned_binaries} binary or non-UTF-8 files"),
+            why: "not scanned for secrets".into(),
+        });
     }
     for error in walked.errors {
         output
@@ -74,11 +101,25 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     }
     coverage.extracted = extracted;
 
+    let imports = module_imports(std::mem::take(&mut output.imports));
+    let committers = match git_history::committers(fs.root()) {
+        Ok(committers) => committers,
+        Err(error) => {
+            output.not_checked.push(NotChecked {
+                what: ".git".into(),
+                why: format!("git history could not be read: {error}"),
+            });
+            Vec::new()
+        }
+    };
     let mut inventory = Inventory {
         assets: output.assets,
         ownership: output.ownership,
+        imports,
+        committers,
     };
     services::attribute(&mut inventory);
+    integrations::detect(&mut inventory);
     inventory.normalize();
 
     output.diagnostics.sort();
@@ -91,11 +132,38 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     })
 }
 
+/// One entry per (language, module) with the number of importing files and the first places, in path order.
+fn module_imports(mut found: Vec<(&'static str, String, vigil_core::Evidence)>) -> Vec<ModuleImport> {
+    found.sort();
+    let mut imports: Vec<ModuleImport> = Vec::new();
+    for (language, module, evidence) in found {
+        match imports.last_mut() {
+            Some(last) if last.language == language && last.module == module => {
+                if last.evidence.last().is_none_or(|e| e.path != evidence.path) {
+                    last.files += 1;
+                }
+                if last.evidence.len() < ModuleImport::MAX_EVIDENCE {
+                    last.evidence.push(evidence);
+                }
+            }
+            _ => imports.push(ModuleImport {
+                language: language.to_owned(),
+                module,
+                files: 1,
+                evidence: vec![evidence],
+            }),
+        }
+    }
+    imports
+}
+
 struct FileResult {
     output: Output,
     extracted: Vec<&'static str>,
     too_large: bool,
     binary: bool,
+    /// A binary file only the secret scanner claimed.
+    unscanned_binary: bool,
 }
 
 fn extract_file(fs: &RepoFs, candidate: &walk::Candidate, extractors: &[&dyn Extractor]) -> FileResult {
@@ -104,23 +172,43 @@ fn extract_file(fs: &RepoFs, candidate: &walk::Candidate, extractors: &[&dyn Ext
         extracted: Vec::new(),
         too_large: false,
         binary: false,
+        unscanned_binary: false,
     };
     let path = candidate.relative.as_str();
-    let text = match fs.read_walked(&candidate.absolute) {
+    let needs_text = candidate
+        .extractors
+        .iter()
+        .any(|i| extractors[*i].reads_content());
+    let read = if needs_text {
+        fs.read_walked(&candidate.absolute)
+    } else {
+        Ok(String::new())
+    };
+    let text = match read {
         Ok(text) => text,
         Err(error) => {
+            // Any file may be claimed by the secret scanner alone; a binary one is then only counted,
+            // not listed, or every image would become a line of the report.
+            let only_secrets = candidate
+                .extractors
+                .iter()
+                .all(|i| extractors[*i].name() == "secrets/scanner");
             match error {
                 ReadError::TooLarge { .. } => result.too_large = true,
                 ReadError::Binary => result.binary = true,
+                ReadError::NotUtf8 if only_secrets => result.binary = true,
                 _ => result
                     .output
                     .diagnostics
                     .push(Diagnostic::error(path, None, error.to_string())),
             }
-            result.output.not_checked.push(NotChecked {
-                what: path.to_owned(),
-                why: format!("skipped: {error}"),
-            });
+            if !(only_secrets && result.binary) {
+                result.output.not_checked.push(NotChecked {
+                    what: path.to_owned(),
+                    why: format!("skipped: {error}"),
+                });
+            }
+            result.unscanned_binary = only_secrets && result.binary;
             return result;
         }
     };

@@ -3,9 +3,18 @@
 
 use crate::extract::Extractor;
 use crate::extractors::{
-    cargo_lock::CargoLock, codeowners::Codeowners, github_workflow::GithubWorkflow,
-    npm_package_lock::NpmPackageLock, pypi_poetry_lock::PoetryLock, pypi_requirements::PipRequirements,
-    service_manifest::ServiceManifest, terraform::Terraform,
+    ai_artifacts::AiArtifacts, azure_pipelines::AzurePipelines, bitbucket_pipelines::BitbucketPipelines,
+    cargo_lock::CargoLock, circleci::CircleCi, cloudformation::CloudFormation, codeowners::Codeowners,
+    dart_pubspec_lock::PubspecLock, docker_compose::DockerCompose, dockerfile::Dockerfile,
+    github_workflow::GithubWorkflow, gitlab_ci::GitlabCi, go_mod::GoMod, gradle_lockfile::GradleLockfile,
+    graphql_schema::GraphqlSchema, helm_chart::HelmChart, jenkinsfile::Jenkinsfile, kubernetes::Kubernetes,
+    maven_pom::MavenPom, npm_package_lock::NpmPackageLock, npm_pnpm_lock::PnpmLock, npm_yarn_lock::YarnLock,
+    nuget_packages_lock::NugetPackagesLock, nuget_project::NugetProject, php_composer_lock::ComposerLock,
+    pypi_pdm_lock::PdmLock, pypi_pipfile_lock::PipfileLock, pypi_poetry_lock::PoetryLock,
+    pypi_requirements::PipRequirements, pypi_uv_lock::UvLock, ruby_gemfile_lock::GemfileLock,
+    secrets::Secrets, serverless_framework::ServerlessFramework, service_manifest::ServiceManifest,
+    source_code::SourceCode, swift_package_resolved::PackageResolved, terraform::Terraform,
+    terraform_lock::TerraformLock,
 };
 
 pub fn extractors() -> Vec<&'static dyn Extractor> {
@@ -14,14 +23,50 @@ pub fn extractors() -> Vec<&'static dyn Extractor> {
         &CargoLock,
         // JavaScript
         &NpmPackageLock,
+        &YarnLock,
+        &PnpmLock,
         // Python
         &PipRequirements,
         &PoetryLock,
+        &UvLock,
+        &PipfileLock,
+        &PdmLock,
+        // Go
+        &GoMod,
+        // JVM
+        &MavenPom,
+        &GradleLockfile,
+        // .NET
+        &NugetPackagesLock,
+        &NugetProject,
+        // Ruby, PHP, Dart, Swift
+        &GemfileLock,
+        &ComposerLock,
+        &PubspecLock,
+        &PackageResolved,
         // Infrastructure as code
         &Terraform,
+        &TerraformLock,
+        &CloudFormation,
+        &ServerlessFramework,
+        &Kubernetes,
+        &HelmChart,
+        &Dockerfile,
+        &DockerCompose,
         // CI/CD and ownership
         &GithubWorkflow,
+        &GitlabCi,
+        &Jenkinsfile,
+        &CircleCi,
+        &AzurePipelines,
+        &BitbucketPipelines,
         &Codeowners,
+        // Source code: endpoints, data models, datastores, imports; API schemas
+        &SourceCode,
+        &GraphqlSchema,
+        // Secrets in any text file; AI models and prompts by path
+        &Secrets,
+        &AiArtifacts,
         // Services
         &ServiceManifest,
     ]

@@ -1,6 +1,6 @@
 //! Attributing assets to services. A service is a directory with its own manifest (package.json,
-//! pyproject.toml, Cargo.toml...); each dependency belongs to the nearest service at or above its
-//! manifest. A lockfile with no manifest beside or above it still makes its directory a service, named after
+//! pyproject.toml, Cargo.toml...); each dependency, endpoint and data model belongs to the nearest service
+//! at or above its file. A lockfile with no manifest beside or above it still makes its directory a service, named after
 //! the directory, so that no dependency is left unattributed.
 
 use std::collections::BTreeMap;
@@ -50,6 +50,18 @@ pub fn attribute(inventory: &mut Inventory) {
         asset.attributes.insert("service".into(), service.0.into());
     }
     inventory.assets.extend(created);
+    // Endpoints and data models belong to the service whose directory holds their file.
+    for asset in inventory
+        .assets
+        .iter_mut()
+        .filter(|a| matches!(a.kind, AssetKind::ApiEndpoint | AssetKind::DataModel))
+    {
+        if let Some(service) = nearest(&services, parent_dir(asset.path())) {
+            asset
+                .attributes
+                .insert("service".into(), service.0.clone().into());
+        }
+    }
 }
 
 fn nearest<'a>(services: &'a BTreeMap<String, AssetId>, dir: &str) -> Option<&'a AssetId> {

@@ -37,12 +37,12 @@ fn owners(list: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn claims_only_the_three_github_locations() {
+fn claims_only_the_github_and_gitlab_locations() {
     assert!(Codeowners.claims("CODEOWNERS", "CODEOWNERS"));
     assert!(Codeowners.claims(".github/CODEOWNERS", "CODEOWNERS"));
     assert!(Codeowners.claims("docs/CODEOWNERS", "CODEOWNERS"));
     assert!(!Codeowners.claims("services/api/CODEOWNERS", "CODEOWNERS"));
-    assert!(!Codeowners.claims(".gitlab/CODEOWNERS", "CODEOWNERS"));
+    assert!(Codeowners.claims(".gitlab/CODEOWNERS", "CODEOWNERS"));
     assert!(!Codeowners.claims("codeowners", "codeowners"));
 }
 
@@ -274,4 +274,27 @@ fn windows_line_endings_and_hostile_input_do_not_panic() {
     ] {
         let _ = run_extractor(&Codeowners, &[("CODEOWNERS", text)]);
     }
+}
+
+#[test]
+fn gitlab_sections_give_default_owners() {
+    let text = "* @org/everyone\n\n[Backend] @org/backend\n/api/\n/db/ @org/dba\n\n^[Docs][2] @org/writers @org/editors\n*.md\n";
+    let out = common::run_extractor(&Codeowners, &[(".gitlab/CODEOWNERS", text)]).unwrap();
+    let rules: Vec<(String, Vec<String>)> = out
+        .ownership
+        .iter()
+        .map(|r| (r.pattern.clone(), r.owners.clone()))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            ("*".to_owned(), vec!["@org/everyone".to_owned()]),
+            ("/api/".to_owned(), vec!["@org/backend".to_owned()]),
+            ("/db/".to_owned(), vec!["@org/dba".to_owned()]),
+            (
+                "*.md".to_owned(),
+                vec!["@org/writers".to_owned(), "@org/editors".to_owned()]
+            ),
+        ]
+    );
 }

@@ -78,14 +78,11 @@ locals {
   name = "api-${var.env}"
 }
 
-module "vpc" {
-  source = "terraform-aws-modules/vpc/aws"
-}
-
 output "bucket" {
   value = "x"
 }
 "#;
+    // (A `module` block is an asset: see `modules_and_where_their_code_comes_from`.)
     assert!(assets("main.tf", no_resources).is_empty());
 }
 
@@ -764,4 +761,633 @@ fn hostile_input_does_not_panic() {
     ] {
         let _ = run_extractor(&Terraform, &[("main.tf", text)]);
     }
+}
+
+// --- Modules ---------------------------------------------------------------------------------------------
+
+const MODULES: &str = r#"module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.8.1"
+
+  name            = "main"
+  cidr            = "10.0.0.0/16"
+  azs             = ["eu-west-1a", "eu-west-1b"]
+  enable_nat_gateway = true
+}
+
+module "eks" {
+  source = "terraform-aws-modules/eks/aws"
+}
+
+module "private" {
+  source  = "app.terraform.io/acme/network/azurerm//modules/hub"
+  version = "~> 2.1"
+}
+
+module "network" {
+  source = "./modules/network"
+  vpc_id = module.vpc.vpc_id
+}
+
+module "shared" {
+  source = "../shared"
+}
+
+module "pinned_git" {
+  source = "git::https://github.com/acme/tf-modules.git//lambda?ref=v1.2.0"
+}
+
+module "unpinned_git" {
+  source = "git::ssh://git@github.com/acme/tf-modules.git//lambda"
+}
+
+module "github" {
+  source = "github.com/acme/terraform-aws-bucket"
+}
+
+module "archive" {
+  source = "https://example.com/modules/vpc.zip"
+}
+
+module "s3" {
+  source = "s3::https://s3-eu-west-1.amazonaws.com/acme-modules/vpc.zip?ref=3"
+}
+
+module "odd" {
+  source = "modules/network"
+}
+"#;
+
+#[test]
+fn modules_and_where_their_code_comes_from() {
+    let found = assets("infra/main.tf", MODULES);
+    let vpc = &found[0];
+    assert_eq!(vpc.kind, AssetKind::CloudResource);
+    assert_eq!(vpc.id.as_str(), "cloud-resource:infra:module.vpc");
+    assert_eq!(vpc.evidence[0].location(), "infra/main.tf:1");
+    assert_eq!(
+        serde_json::to_value(&vpc.attributes).unwrap(),
+        json!({
+            "provider": "terraform",
+            "resource_type": "module",
+            "resource_name": "vpc",
+            "address": "module.vpc",
+            "module_dir": "infra",
+            "mode": "module",
+            "source": "terraform-aws-modules/vpc/aws",
+            "version": "5.8.1",
+            "source_kind": "registry",
+            "ref": null,
+            "pinned": true,
+            "config": {
+                "name": "main",
+                "cidr": "10.0.0.0/16",
+                "azs": ["eu-west-1a", "eu-west-1b"],
+                "enable_nat_gateway": true
+            }
+        })
+    );
+    assert_eq!(
+        (vpc.attribute_lines["source"], vpc.attribute_lines["version"]),
+        (2, 3)
+    );
+    assert_eq!(vpc.attribute_lines["azs.1"], 7);
+
+    let summary: Vec<_> = found
+        .iter()
+        .map(|m| {
+            (
+                m.attr_str("resource_name").unwrap(),
+                m.attr_str("source_kind").unwrap(),
+                m.attributes["ref"].clone(),
+                m.attr_bool("pinned").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("vpc", "registry", Value::Null, true),
+            ("eks", "registry", Value::Null, false),
+            ("private", "registry", Value::Null, true),
+            ("network", "local", Value::Null, true),
+            ("shared", "local", Value::Null, true),
+            ("pinned_git", "git", json!("v1.2.0"), true),
+            ("unpinned_git", "git", Value::Null, false),
+            ("github", "git", Value::Null, false),
+            ("archive", "http", Value::Null, false),
+            ("s3", "s3", json!("3"), true),
+            // Terraform reads a bare relative path as a registry address, and fails: neither.
+            ("odd", "unknown", Value::Null, false),
+        ]
+    );
+    assert_eq!(found[1].attributes["version"], Value::Null);
+    assert_eq!(
+        found[3].attributes["config"],
+        json!({"vpc_id": "${module.vpc.vpc_id}"})
+    );
+
+    let out = run_extractor(
+        &Terraform,
+        &[("main.tf", "module {\n}\nmodule \"a\" \"b\" {\n}\n")],
+    )
+    .unwrap();
+    assert!(out.assets.is_empty());
+    let warnings: Vec<_> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                Some(1),
+                "`module` block needs one label (the module name); skipped"
+            ),
+            (
+                Some(3),
+                "`module` block needs one label (the module name); skipped"
+            ),
+        ]
+    );
+}
+
+// --- Azure and Google Cloud ---------------------------------------------------------------------------------
+
+const AZURE: &str = r#"resource "azurerm_storage_account" "data" {
+  name                            = "acmedata"
+  resource_group_name             = azurerm_resource_group.main.name
+  location                        = "westeurope"
+  account_tier                    = "Standard"
+  account_replication_type        = "GRS"
+  min_tls_version                 = "TLS1_0"
+  allow_nested_items_to_be_public = true
+  public_network_access_enabled   = true
+
+  network_rules {
+    default_action = "Allow"
+    ip_rules       = ["0.0.0.0/0"]
+  }
+}
+
+resource "azurerm_storage_container" "exports" {
+  name                  = "exports"
+  storage_account_name  = azurerm_storage_account.data.name
+  container_access_type = "blob"
+}
+
+resource "azurerm_user_assigned_identity" "app" {
+  name                = "app"
+  resource_group_name = azurerm_resource_group.main.name
+  location            = "westeurope"
+}
+
+resource "azurerm_role_assignment" "app_owner" {
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Owner"
+  principal_id         = azurerm_user_assigned_identity.app.principal_id
+}
+
+resource "azurerm_key_vault" "main" {
+  name                       = "acme-kv"
+  tenant_id                  = data.azurerm_client_config.current.tenant_id
+  sku_name                   = "standard"
+  purge_protection_enabled   = false
+  soft_delete_retention_days = 7
+}
+
+resource "azurerm_linux_function_app" "api" {
+  name                       = "acme-api"
+  storage_account_name       = azurerm_storage_account.data.name
+  https_only                 = false
+
+  site_config {
+    ftps_state = "AllAllowed"
+    cors {
+      allowed_origins = ["*"]
+    }
+  }
+
+  app_settings = {
+    DB_PASSWORD = "hunter2"
+  }
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = [azurerm_user_assigned_identity.app.id]
+  }
+}
+
+resource "azurerm_cosmosdb_sql_role_assignment" "reader" {
+  account_name = "acme"
+}
+
+resource "azuread_application" "portal" {
+  display_name = "portal"
+}
+"#;
+
+#[test]
+fn azure_resources() {
+    let found = assets("infra/azure/main.tf", AZURE);
+    let kinds: Vec<_> = found
+        .iter()
+        .map(|a| (a.name.as_str(), a.kind, a.attr_str("provider").unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "azurerm_storage_account.data",
+                AssetKind::CloudResource,
+                "azurerm"
+            ),
+            (
+                "azurerm_storage_container.exports",
+                AssetKind::CloudResource,
+                "azurerm"
+            ),
+            (
+                "azurerm_user_assigned_identity.app",
+                AssetKind::Identity,
+                "azurerm"
+            ),
+            (
+                "azurerm_role_assignment.app_owner",
+                AssetKind::Identity,
+                "azurerm"
+            ),
+            ("azurerm_key_vault.main", AssetKind::CloudResource, "azurerm"),
+            (
+                "azurerm_linux_function_app.api",
+                AssetKind::CloudResource,
+                "azurerm"
+            ),
+            (
+                "azurerm_cosmosdb_sql_role_assignment.reader",
+                AssetKind::Identity,
+                "azurerm"
+            ),
+            ("azuread_application.portal", AssetKind::Identity, "azuread"),
+        ]
+    );
+    let account = &found[0];
+    assert_eq!(
+        account.attributes["config"]["allow_nested_items_to_be_public"],
+        json!(true)
+    );
+    assert_eq!(
+        account.attributes["config"]["network_rules"],
+        json!([{"default_action": "Allow", "ip_rules": ["0.0.0.0/0"]}])
+    );
+    assert_eq!(account.attribute_lines["network_rules.0.ip_rules.0"], 13);
+    assert_eq!(found[1].attributes["config"]["container_access_type"], "blob");
+    assert_eq!(found[3].attributes["config"]["role_definition_name"], "Owner");
+    assert_eq!(
+        found[3].attributes["config"]["principal_id"],
+        "${azurerm_user_assigned_identity.app.principal_id}"
+    );
+    let function = &found[5];
+    assert_eq!(
+        function.attributes["config"]["site_config"],
+        json!([{"ftps_state": "AllAllowed", "cors": [{"allowed_origins": ["*"]}]}])
+    );
+    assert_eq!(
+        function.attribute_lines["site_config.0.cors.0.allowed_origins"],
+        51
+    );
+    assert_eq!(function.attribute_lines["app_settings.DB_PASSWORD"], 56);
+    assert_eq!(
+        function.evidence_for("https_only").location(),
+        "infra/azure/main.tf:46"
+    );
+}
+
+const GOOGLE: &str = r#"resource "google_storage_bucket" "exports" {
+  name                        = "acme-exports"
+  location                    = "EU"
+  uniform_bucket_level_access = false
+  public_access_prevention    = "inherited"
+
+  versioning {
+    enabled = false
+  }
+}
+
+resource "google_storage_bucket_iam_member" "public" {
+  bucket = google_storage_bucket.exports.name
+  role   = "roles/storage.objectViewer"
+  member = "allUsers"
+}
+
+resource "google_sql_database_instance" "orders" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+
+  settings {
+    tier = "db-f1-micro"
+    ip_configuration {
+      ipv4_enabled = true
+      require_ssl  = false
+      authorized_networks {
+        name  = "anywhere"
+        value = "0.0.0.0/0"
+      }
+    }
+    backup_configuration {
+      enabled = false
+    }
+  }
+}
+
+resource "google_service_account" "runner" {
+  account_id = "runner"
+}
+
+resource "google_project_iam_binding" "owners" {
+  project = "acme-prod"
+  role    = "roles/owner"
+  members = ["serviceAccount:${google_service_account.runner.email}"]
+}
+
+resource "google_cloud_run_v2_service" "api" {
+  name     = "api"
+  location = "europe-west1"
+  ingress  = "INGRESS_TRAFFIC_ALL"
+
+  template {
+    service_account = google_service_account.runner.email
+    containers {
+      image = "europe-docker.pkg.dev/acme/api/api:1.0"
+    }
+  }
+}
+
+resource "google_cloud_run_v2_service_iam_member" "invoker" {
+  name   = google_cloud_run_v2_service.api.name
+  role   = "roles/run.invoker"
+  member = "allUsers"
+}
+
+resource "google_iam_workload_identity_pool" "github" {
+  workload_identity_pool_id = "github"
+}
+"#;
+
+#[test]
+fn google_cloud_resources() {
+    let found = assets("gcp/main.tf", GOOGLE);
+    let kinds: Vec<_> = found.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("google_storage_bucket.exports", AssetKind::CloudResource),
+            ("google_storage_bucket_iam_member.public", AssetKind::Identity),
+            ("google_sql_database_instance.orders", AssetKind::CloudResource),
+            ("google_service_account.runner", AssetKind::Identity),
+            ("google_project_iam_binding.owners", AssetKind::Identity),
+            ("google_cloud_run_v2_service.api", AssetKind::CloudResource),
+            (
+                "google_cloud_run_v2_service_iam_member.invoker",
+                AssetKind::Identity
+            ),
+            ("google_iam_workload_identity_pool.github", AssetKind::Identity),
+        ]
+    );
+    assert!(found.iter().all(|a| a.attr_str("provider") == Some("google")));
+    assert_eq!(found[1].attributes["config"]["member"], "allUsers");
+    let sql = &found[2];
+    assert_eq!(
+        sql.attributes["config"]["settings"][0]["ip_configuration"][0]["authorized_networks"],
+        json!([{"name": "anywhere", "value": "0.0.0.0/0"}])
+    );
+    assert_eq!(
+        sql.attribute_lines["settings.0.ip_configuration.0.authorized_networks.0.value"],
+        30
+    );
+    assert_eq!(
+        sql.attribute_lines["settings.0.backup_configuration.0.enabled"],
+        34
+    );
+    assert_eq!(
+        found[4].attributes["config"]["members"],
+        json!(["serviceAccount:${google_service_account.runner.email}"])
+    );
+    assert_eq!(found[5].attribute_lines["template.0.containers.0.image"], 57);
+}
+
+// --- Literal variables and locals ---------------------------------------------------------------------------
+
+const VARIABLES_TF: &str = r#"variable "env" {
+  type    = string
+  default = "dev"
+}
+
+variable "region" {
+  default = "eu-west-1"
+}
+
+variable "public" {
+  type    = bool
+  default = false
+}
+
+variable "tags" {
+  default = { team = "payments", cost_center = 42 }
+}
+
+variable "zones" {
+  default = ["a", "b"]
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "computed" {
+  default = timestamp()
+}
+"#;
+
+const TFVARS: &str = r#"env         = "prod"
+db_password = "hunter2"
+"#;
+
+const MAIN_TF: &str = r#"locals {
+  name_prefix = "${var.env}-shop"
+  bucket_name = "${local.name_prefix}-logs"
+  subnet      = aws_subnet.private.id
+}
+
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = local.bucket_name
+  tags = {
+    Team = var.tags.team
+    Cost = var.tags["cost_center"]
+    Env  = "${upper(var.env)}-${var.env}"
+  }
+}
+
+resource "aws_db_instance" "orders" {
+  identifier          = "orders-${var.env}"
+  password            = var.db_password
+  publicly_accessible = var.public
+  availability_zone   = "${var.region}${var.zones[1]}"
+  subnet              = local.subnet
+  created             = var.computed
+  unknown             = var.not_declared
+  policy = jsonencode({ Resource = "arn:aws:s3:::${local.bucket_name}/*" })
+  user_data = <<-EOT
+    ENV=${var.env}
+  EOT
+}
+
+resource "aws_sqs_queue" "plain" {
+  name = "jobs"
+}
+
+module "lambda" {
+  source      = "./modules/lambda"
+  environment = var.env
+}
+"#;
+
+#[test]
+fn literal_variables_and_locals_are_resolved() {
+    let out = run_extractor(
+        &Terraform,
+        &[
+            ("infra/main.tf", MAIN_TF),
+            ("infra/variables.tf", VARIABLES_TF),
+            ("infra/terraform.tfvars", TFVARS),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let found = out.assets;
+
+    let provider = &found[0];
+    assert_eq!(provider.attributes["config"], json!({"region": "eu-west-1"}));
+    assert_eq!(provider.attributes["resolved"], json!(["var.region"]));
+
+    // A local built from a variable (overridden in terraform.tfvars) and another local.
+    let bucket = &found[1];
+    assert_eq!(
+        bucket.attributes["config"],
+        json!({
+            "bucket": "prod-shop-logs",
+            "tags": {"Team": "payments", "Cost": 42, "Env": "${upper(var.env)}-prod"}
+        })
+    );
+    assert_eq!(
+        bucket.attributes["resolved"],
+        json!(["local.bucket_name", "var.env", "var.tags"])
+    );
+    assert_eq!(bucket.attribute_lines["bucket"], 12);
+
+    let db = &found[2];
+    assert_eq!(
+        db.attributes["config"],
+        json!({
+            "identifier": "orders-prod",
+            "password": "hunter2",
+            "publicly_accessible": false,
+            "availability_zone": "eu-west-1b",
+            "subnet": "${local.subnet}",
+            "created": "${var.computed}",
+            "unknown": "${var.not_declared}",
+            "policy": r#"{"Resource":"arn:aws:s3:::prod-shop-logs/*"}"#,
+            "user_data": "ENV=prod\n"
+        })
+    );
+    assert_eq!(
+        db.attributes["resolved"],
+        json!([
+            "local.bucket_name",
+            "var.db_password",
+            "var.env",
+            "var.public",
+            "var.region",
+            "var.zones"
+        ])
+    );
+
+    // Nothing substituted: no `resolved` attribute.
+    assert!(!found[3].attributes.contains_key("resolved"));
+
+    let module = &found[4];
+    assert_eq!(module.attributes["config"], json!({"environment": "prod"}));
+    assert_eq!(module.attributes["resolved"], json!(["var.env"]));
+}
+
+#[test]
+fn variables_in_the_same_file_and_tfvars_json() {
+    let text = r#"variable "stage" {
+  default = "dev"
+}
+
+variable "replicas" {
+  default = 1
+}
+
+resource "aws_ecs_service" "api" {
+  name          = "api-${var.stage}"
+  desired_count = var.replicas
+  cluster       = "${aws_ecs_cluster.main.id}/${var.stage}"
+}
+"#;
+    let asset = only("main.tf", text);
+    assert_eq!(
+        asset.attributes["config"],
+        json!({"name": "api-dev", "desired_count": 1, "cluster": "${aws_ecs_cluster.main.id}/dev"})
+    );
+    assert_eq!(asset.attributes["resolved"], json!(["var.replicas", "var.stage"]));
+
+    let out = run_extractor(
+        &Terraform,
+        &[
+            ("main.tf", text),
+            ("terraform.tfvars.json", r#"{"stage": "staging", "replicas": 3}"#),
+        ],
+    )
+    .unwrap();
+    assert_eq!(out.assets[0].attributes["config"]["name"], "api-staging");
+    assert_eq!(out.assets[0].attributes["config"]["desired_count"], 3);
+
+    // A broken tfvars file is a warning; the defaults still apply.
+    let out = run_extractor(
+        &Terraform,
+        &[("main.tf", text), ("terraform.tfvars", "stage = \n")],
+    )
+    .unwrap();
+    assert_eq!(out.assets[0].attributes["config"]["name"], "api-dev");
+    assert_eq!(out.diagnostics.len(), 1);
+    assert!(
+        out.diagnostics[0].message.starts_with("terraform.tfvars:"),
+        "{:?}",
+        out.diagnostics
+    );
+}
+
+#[test]
+fn locals_that_refer_to_each_other_in_circles_stay_as_written() {
+    let text = r#"locals {
+  a = "${local.b}-x"
+  b = "${local.a}-y"
+}
+
+resource "aws_sqs_queue" "q" {
+  name = local.a
+}
+"#;
+    let asset = only("main.tf", text);
+    assert_eq!(asset.attributes["config"], json!({"name": "${local.a}"}));
+    assert!(!asset.attributes.contains_key("resolved"));
 }

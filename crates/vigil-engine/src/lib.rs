@@ -39,30 +39,58 @@ impl std::fmt::Debug for Options<'_> {
     }
 }
 
+/// The inventory and system model of a repository, without threats or scores (`vigil inventory`).
+#[derive(Debug)]
+pub struct InventoryRun {
+    pub scope: Scope,
+    pub inventory: vigil_core::Inventory,
+    pub model: vigil_core::SystemModel,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: vigil_core::Coverage,
+}
+
+/// Discovers and classifies the assets of `root` and builds its system model.
+pub fn inventory(
+    root: &Path,
+    mut scope: Scope,
+    on_stage: &(dyn Fn(&str) + Sync),
+) -> Result<InventoryRun, EngineError> {
+    if scope.name.is_none() {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        scope.name = canonical.file_name().map(|n| n.to_string_lossy().into_owned());
+    }
+    on_stage("discovering assets");
+    let discovery = vigil_discover::run(root, &scope)?;
+    let mut inventory = discovery.inventory;
+    on_stage("building the system model");
+    let model = vigil_model::run(&mut inventory, &scope);
+    Ok(InventoryRun {
+        scope,
+        inventory,
+        model,
+        diagnostics: discovery.diagnostics,
+        coverage: discovery.coverage,
+    })
+}
+
 pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineError> {
     let Options {
-        mut scope,
+        scope,
         advisories,
         as_of,
         generated_at,
         on_stage,
     } = options;
-    if scope.name.is_none() {
-        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        scope.name = canonical.file_name().map(|n| n.to_string_lossy().into_owned());
-    }
-
-    on_stage("discovering assets");
-    let discovery = vigil_discover::run(root, &scope)?;
-    let mut inventory = discovery.inventory;
-    let mut diagnostics = discovery.diagnostics;
-    let mut coverage = discovery.coverage;
-
-    on_stage("building the system model");
-    let model = vigil_model::run(&mut inventory, &scope);
+    let InventoryRun {
+        scope,
+        inventory,
+        model,
+        mut diagnostics,
+        mut coverage,
+    } = inventory(root, scope, on_stage)?;
 
     on_stage("applying threat rules");
-    let mut findings = vigil_threats::run(&inventory, &model);
+    let mut findings = vigil_threats::run(&inventory, &model, &scope);
 
     on_stage("matching advisories");
     let vulns = vigil_vulns::run(&inventory, advisories);

@@ -103,10 +103,11 @@ pub fn build(inventory: &Inventory) -> SystemModel {
                     .push(component(asset, id, kind, Some(boundary_id)));
             }
             AssetKind::Pipeline => {
-                let boundary_id = "ci:github-actions".to_owned();
+                let platform = asset.attr_str("platform").unwrap_or("ci");
+                let boundary_id = format!("ci:{platform}");
                 let boundary = boundaries.entry(boundary_id.clone()).or_insert_with(|| Boundary {
                     id: boundary_id.clone(),
-                    name: "GitHub Actions".into(),
+                    name: platform_name(platform).into(),
                     kind: BoundaryKind::Ci,
                     components: Vec::new(),
                     evidence: vec![asset.evidence.first().cloned().unwrap_or_default()],
@@ -148,6 +149,18 @@ fn component(asset: &Asset, id: String, kind: ComponentKind, boundary: Option<St
         data_classes: asset.data_classes.clone(),
         evidence: asset.evidence.iter().take(1).cloned().collect(),
         assumed: false,
+    }
+}
+
+fn platform_name(platform: &str) -> &'static str {
+    match platform {
+        "github-actions" => "GitHub Actions",
+        "gitlab-ci" => "GitLab CI",
+        "jenkins" => "Jenkins",
+        "circleci" => "CircleCI",
+        "azure-pipelines" => "Azure Pipelines",
+        "bitbucket-pipelines" => "Bitbucket Pipelines",
+        _ => "CI",
     }
 }
 
@@ -318,7 +331,7 @@ fn pipeline_flows(
             if model.component(THIRD_PARTY_ACTIONS).is_none() {
                 model.components.push(external(
                     THIRD_PARTY_ACTIONS,
-                    "Third-party GitHub Actions",
+                    "Third-party CI components",
                     "third-party",
                 ));
                 boundaries.insert(
@@ -337,7 +350,10 @@ fn pipeline_flows(
                 id: format!("flow:{THIRD_PARTY_ACTIONS}->{source}"),
                 source: THIRD_PARTY_ACTIONS.into(),
                 target: source.clone(),
-                label: format!("runs {} third-party action(s)", third_party.len()),
+                label: format!(
+                    "runs {} third-party component(s) (actions, images, includes)",
+                    third_party.len()
+                ),
                 protocol: None,
                 authenticated: None,
                 encrypted: None,

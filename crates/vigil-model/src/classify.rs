@@ -169,6 +169,35 @@ pub fn overrides(scope: &Scope, asset: &Asset, into: &mut Classification) {
     }
 }
 
+/// Data classes the extractors already established: a data model's fields classified by the lexicon, the
+/// data an SDK typically receives.
+pub fn data_from_extraction(asset: &Asset, into: &mut Classification) {
+    for class in &asset.data_classes {
+        let why = match asset.kind {
+            AssetKind::DataModel => {
+                let fields: Vec<String> = asset
+                    .attributes
+                    .get("fields")
+                    .and_then(Value::as_array)
+                    .map(|fields| {
+                        fields
+                            .iter()
+                            .filter(|f| f.get("data_class").and_then(Value::as_str) == Some(class.as_str()))
+                            .filter_map(|f| f.get("name").and_then(Value::as_str).map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                format!("fields {}", fields.join(", "))
+            }
+            _ if asset.attr_str("sdk").is_some() => {
+                format!("{} typically receives {} data", asset.name, class.as_str())
+            }
+            _ => "found by the extractor".to_owned(),
+        };
+        into.data_classes.entry(*class).or_insert(why);
+    }
+}
+
 /// Data classes from a resource's tags and, for datastores, from its name.
 pub fn data_from_code(asset: &Asset, into: &mut Classification) {
     let Some(cfg) = config(asset) else { return };

@@ -4,6 +4,12 @@
 use serde_json::Value;
 use vigil_core::Asset;
 
+/// GitHub Actions workflows (the other CI platforms share the attribute layout, not the semantics of `uses`,
+/// `${{ }}` or `permissions`).
+pub fn is_github_actions(pipeline: &Asset) -> bool {
+    pipeline.attr_str("platform") == Some("github-actions")
+}
+
 /// The events that trigger a workflow.
 pub fn triggers(pipeline: &Asset) -> Vec<&str> {
     strings(pipeline.attributes.get("triggers"))

@@ -29,6 +29,7 @@ fn classify_all(inventory: &Inventory, scope: &Scope) -> BTreeMap<AssetId, Class
     let mut found: BTreeMap<AssetId, Classification> = BTreeMap::new();
     for asset in &inventory.assets {
         let mut classification = Classification::default();
+        classify::data_from_extraction(asset, &mut classification);
         classify::data_from_code(asset, &mut classification);
         if let Some((reason, evidence)) = build::exposure(&tf, asset) {
             classification.internet_facing = Some(classify::exposure_reason(&reason, &evidence));

@@ -189,7 +189,7 @@ fn pipelines_deploying_with_cloud_keys_and_running_third_party_actions() {
             (
                 "ext:third-party-actions",
                 "ci:.github/workflows/deploy.yml",
-                "runs 1 third-party action(s)"
+                "runs 1 third-party component(s) (actions, images, includes)"
             ),
         ]
     );

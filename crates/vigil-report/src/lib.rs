@@ -1,6 +1,8 @@
 //! vigil-report: one writer per output format, each a pure function from the Assessment to text.
 //! Adding a format is one file and one variant of [`Format`].
 
+pub mod cyclonedx;
+pub mod inventory_table;
 pub mod json;
 pub mod markdown;
 pub mod sanitize;

@@ -48,7 +48,7 @@ enum Key {
 }
 
 pub fn plan(findings: &[Finding], inventory: &Inventory, scope: &Scope, as_of: Date) -> Roadmap {
-    let owners = Owners::new(&inventory.ownership);
+    let owners = Owners::from_inventory(inventory);
     let mut groups: BTreeMap<Key, Vec<&Finding>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.status == vigil_core::Status::Open) {
         groups.entry(key(finding, inventory)).or_default().push(finding);

@@ -22,7 +22,7 @@ fn inventory(scope: DependencyScope) -> Inventory {
     };
     let mut inventory = Inventory {
         assets: vec![dependency.into_asset(Evidence::at("api/package-lock.json", Some(29)))],
-        ownership: vec![],
+        ..Inventory::default()
     };
     inventory.normalize();
     inventory

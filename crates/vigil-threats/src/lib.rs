@@ -7,15 +7,16 @@ pub mod rule;
 pub mod rules;
 pub mod secrets;
 
-use vigil_core::{Finding, Guidance, Inventory, RiskHints, SystemModel, fingerprint};
+use vigil_core::{Finding, Guidance, Inventory, RiskHints, Scope, SystemModel, fingerprint};
 use vigil_model::terraform::Terraform;
 
 use rule::{Context, Hit, RuleMeta};
 
-pub fn run(inventory: &Inventory, model: &SystemModel) -> Vec<Finding> {
+pub fn run(inventory: &Inventory, model: &SystemModel, scope: &Scope) -> Vec<Finding> {
     let ctx = Context {
         inventory,
         model,
+        scope,
         tf: Terraform::new(inventory),
     };
     let mut findings: Vec<Finding> = registry::rules()
@@ -26,9 +27,28 @@ pub fn run(inventory: &Inventory, model: &SystemModel) -> Vec<Finding> {
                 .map(move |hit| finding(rule.meta(), hit, model))
         })
         .collect();
+    drop_generic_secret_duplicates(&mut findings);
     findings.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
     findings
+}
+
+/// A secret a specific rule already reports (a Terraform provider key, a Lambda variable) is not reported a
+/// second time by the generic scanner rule at the same place.
+fn drop_generic_secret_duplicates(findings: &mut Vec<Finding>) {
+    let specific: Vec<String> = findings
+        .iter()
+        .filter(|f| {
+            f.kind == vigil_core::FindingKind::Secret && f.rule_id.as_deref() != Some("secret-in-code")
+        })
+        .filter_map(|f| f.evidence.first().map(|e| e.location()))
+        .collect();
+    findings.retain(|f| {
+        f.rule_id.as_deref() != Some("secret-in-code")
+            || f.evidence
+                .first()
+                .is_none_or(|e| !specific.contains(&e.location()))
+    });
 }
 
 fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
@@ -51,8 +71,12 @@ fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
     finding.evidence = hit.evidence;
     finding.remediation = meta.remediation.to_owned();
     finding.hints = RiskHints {
-        likelihood: Some((meta.likelihood, format!("rule {} base likelihood", meta.id))),
-        impact: Some((meta.impact, format!("rule {} base impact", meta.id))),
+        likelihood: hit
+            .likelihood
+            .or_else(|| Some((meta.likelihood, format!("rule {} base likelihood", meta.id)))),
+        impact: hit
+            .impact
+            .or_else(|| Some((meta.impact, format!("rule {} base impact", meta.id)))),
         exposes_to_internet: hit.exposes_to_internet,
     };
     finding.guidance = Guidance {

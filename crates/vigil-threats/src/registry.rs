@@ -8,7 +8,7 @@ use crate::rules::{
     aws_sg_open_ingress::SgOpenIngress, ci_static_cloud_credentials::StaticCloudCredentials,
     gha_pull_request_target_checkout::PullRequestTargetCheckout, gha_script_injection::ScriptInjection,
     gha_unpinned_action::UnpinnedAction, gha_write_all_permissions::WriteAllPermissions,
-    terraform_provider_credentials::ProviderCredentials,
+    secret_in_code::SecretInCode, terraform_provider_credentials::ProviderCredentials,
 };
 
 /// Renamed rule ids: old id -> new id. Suppressions and history that name an old id keep working.
@@ -29,6 +29,8 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &ScriptInjection,
         &UnpinnedAction,
         &WriteAllPermissions,
+        // Secrets anywhere in the repository
+        &SecretInCode,
         // Data flows of the system model
         &StaticCloudCredentials,
     ]

@@ -2,7 +2,7 @@
 //! `vigil rules explain`) and a `check` over the classified inventory and the system model that returns
 //! hits. The engine turns hits into findings; a rule never builds findings or fingerprints itself.
 
-use vigil_core::{AssetId, Evidence, FindingKind, Inventory, Objective, Stride, SystemModel};
+use vigil_core::{AssetId, Evidence, FindingKind, Inventory, Objective, Scope, Stride, SystemModel};
 use vigil_model::terraform::Terraform;
 
 #[derive(Debug)]
@@ -42,12 +42,43 @@ pub struct Hit {
     pub evidence: Vec<Evidence>,
     /// The hit is itself an exposure to the Internet (a public bucket), not a weakness behind one.
     pub exposes_to_internet: bool,
+    /// Bases for this hit when they differ from the rule's (a test key weighs less than a live one).
+    pub likelihood: Option<(u8, String)>,
+    pub impact: Option<(u8, String)>,
+}
+
+impl Hit {
+    /// A hit that scores with the rule's bases.
+    pub fn new(
+        subject: String,
+        title: String,
+        detail: String,
+        assets: Vec<AssetId>,
+        evidence: Vec<Evidence>,
+    ) -> Self {
+        Self {
+            subject,
+            title,
+            detail,
+            assets,
+            evidence,
+            exposes_to_internet: false,
+            likelihood: None,
+            impact: None,
+        }
+    }
+
+    pub fn exposing(mut self) -> Self {
+        self.exposes_to_internet = true;
+        self
+    }
 }
 
 #[derive(Debug)]
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub model: &'a SystemModel,
+    pub scope: &'a Scope,
     pub tf: Terraform<'a>,
 }
 

@@ -17,7 +17,7 @@ fn findings(files: &[(&str, &str)]) -> Vec<Finding> {
         .unwrap()
         .inventory;
     let model = vigil_model::run(&mut inventory, &Scope::default());
-    vigil_threats::run(&inventory, &model)
+    vigil_threats::run(&inventory, &model, &Scope::default())
 }
 
 /// Findings of the rules on a repository made of `files`: (rule id, title, first evidence `path:line`).

@@ -29,6 +29,7 @@ pub struct VulnOutput {
 /// Why a dependency was not compared with advisories.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Skip {
+    NoFeed(Ecosystem),
     NoComparator(Ecosystem),
     NoAdvisories(Ecosystem),
     NotFromRegistry,
@@ -72,6 +73,10 @@ pub fn run(inventory: &Inventory, source: Option<&dyn AdvisorySource>) -> VulnOu
         let ecosystem = dependency.ecosystem;
         if asset.attr_str("source").is_some_and(|s| s != "registry") {
             *skipped.entry(Skip::NotFromRegistry).or_default() += 1;
+            continue;
+        }
+        if !ecosystem.has_osv_feed() {
+            *skipped.entry(Skip::NoFeed(ecosystem)).or_default() += 1;
             continue;
         }
         if !version::supported(ecosystem) {
@@ -264,6 +269,10 @@ fn finding(hit: Hit<'_>, upgrade_to: Option<String>) -> Finding {
 fn report_skips(skipped: &BTreeMap<Skip, usize>, not_checked: &mut Vec<NotChecked>) {
     for (skip, count) in skipped {
         let (what, why) = match skip {
+            Skip::NoFeed(eco) => (
+                format!("{count} {eco} dependencies"),
+                format!("no public advisory database covers {eco} packages; they were not matched"),
+            ),
             Skip::NoComparator(eco) => (
                 format!("{count} {eco} dependencies"),
                 format!("version ordering for {eco} is not implemented yet; they were not matched"),

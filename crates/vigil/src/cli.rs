@@ -43,6 +43,9 @@ pub enum ColorChoice {
 pub enum Command {
     /// Assess a repository: inventory, system model, threats, vulnerabilities, scores and a roadmap.
     Assess(AssessArgs),
+    /// List what the code reveals (dependencies, endpoints, data models, datastores, cloud resources,
+    /// integrations, AI usage, secrets, pipelines, owners), without threats or scores.
+    Inventory(InventoryArgs),
     /// Write a commented starter vigil.toml.
     Init(InitArgs),
     /// Manage the offline advisory database.
@@ -84,6 +87,28 @@ pub struct AssessArgs {
     /// The date due dates count from (YYYY-MM-DD) [default: today, UTC].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// The repository to inventory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Scope configuration [default: PATH/vigil.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// table: grouped by kind; json: inventory, model, diagnostics and coverage; cyclonedx: a CycloneDX 1.6 BOM.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Table,
+    Json,
+    Cyclonedx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -211,6 +211,31 @@ pub struct AssetOverride {
     pub line: u32,
 }
 
+/// A secret finding that is known and accepted: test fixtures, revoked keys, documentation examples. Every
+/// criterion given must match; at least one is required, and so is the reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SecretAllow {
+    /// Glob on the file path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Prefix (8+ hex digits) of the secret's `value_fingerprint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Detector id (`jwt`, `stripe-test-key`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detector: Option<String>,
+    pub reason: String,
+    /// Line of the entry in vigil.toml.
+    #[serde(skip)]
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SecretSettings {
+    #[serde(default)]
+    pub allow: Vec<SecretAllow>,
+}
+
 /// The validated configuration of one assessment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Scope {
@@ -238,4 +263,6 @@ pub struct Scope {
     pub sla: SlaPolicy,
     #[serde(default)]
     pub overrides: Vec<AssetOverride>,
+    #[serde(default)]
+    pub secrets: SecretSettings,
 }

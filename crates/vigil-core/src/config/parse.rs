@@ -11,7 +11,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    AssetOverride, BandThresholds, DiscoverSettings, Industry, Objective, SLA_PRESETS, Scope, SlaPolicy,
+    AssetOverride, BandThresholds, DiscoverSettings, Industry, Objective, SLA_PRESETS, Scope, SecretAllow,
+    SlaPolicy,
 };
 use crate::asset::{Criticality, DataClass};
 use crate::diagnostic::Diagnostic;
@@ -67,7 +68,9 @@ struct Checker<'a> {
     problems: Vec<Diagnostic>,
 }
 
-const ROOT_KEYS: &[&str] = &["scope", "discover", "risk", "sla", "override"];
+const ROOT_KEYS: &[&str] = &["scope", "discover", "risk", "sla", "override", "secrets"];
+const SECRETS_KEYS: &[&str] = &["allow"];
+const SECRET_ALLOW_KEYS: &[&str] = &["path", "fingerprint", "detector", "reason"];
 const SCOPE_KEYS: &[&str] = &["name", "include", "exclude", "objectives", "industry", "owner"];
 const DISCOVER_KEYS: &[&str] = &["max_file_size", "respect_gitignore"];
 const RISK_KEYS: &[&str] = &["bands"];
@@ -103,7 +106,63 @@ impl Checker<'_> {
         if let Some(value) = get(root, "override") {
             scope.overrides = self.overrides(value);
         }
+        if let Some(table) = self.section(root, "secrets") {
+            self.known_keys("secrets.", table, SECRETS_KEYS);
+            if let Some(value) = get(table, "allow") {
+                scope.secrets.allow = self.secret_allows(value);
+            }
+        }
         scope
+    }
+
+    fn secret_allows(&mut self, value: &Value<'_>) -> Vec<SecretAllow> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.problem(
+                value.span(),
+                "`secrets.allow` must be an array of tables: write `[[secrets.allow]]`".into(),
+            );
+            return Vec::new();
+        };
+        let mut allows = Vec::new();
+        for item in items.iter() {
+            let DeValue::Table(table) = item.get_ref() else {
+                self.problem(item.span(), "each `secrets.allow` entry must be a table".into());
+                continue;
+            };
+            self.known_keys("secrets.allow.", table, SECRET_ALLOW_KEYS);
+            let mut entry = SecretAllow {
+                line: self.lines.line(item.span().start),
+                ..Default::default()
+            };
+            if let Some(v) = get(table, "path") {
+                entry.path = self.globs_one("secrets.allow.path", v).and_then(|mut g| g.pop());
+            }
+            if let Some(v) = get(table, "fingerprint") {
+                entry.fingerprint = self.string("secrets.allow.fingerprint", v);
+                if entry
+                    .fingerprint
+                    .as_ref()
+                    .is_some_and(|f| f.len() < 8 || !f.chars().all(|c| c.is_ascii_hexdigit()))
+                {
+                    self.problem(v.span(), "`secrets.allow.fingerprint` must be at least 8 hex digits of a secret's value_fingerprint".into());
+                }
+            }
+            if let Some(v) = get(table, "detector") {
+                entry.detector = self.string("secrets.allow.detector", v);
+            }
+            match get(table, "reason") {
+                Some(v) => entry.reason = self.string("secrets.allow.reason", v).unwrap_or_default(),
+                None => self.problem(item.span(), "a `secrets.allow` entry needs a `reason`".into()),
+            }
+            if entry.path.is_none() && entry.fingerprint.is_none() && entry.detector.is_none() {
+                self.problem(
+                    item.span(),
+                    "a `secrets.allow` entry needs a `path`, `fingerprint` or `detector`".into(),
+                );
+            }
+            allows.push(entry);
+        }
+        allows
     }
 
     fn scope_section(&mut self, table: &DeTable<'_>, scope: &mut Scope) {
@@ -602,7 +661,7 @@ hihg = 30
                 "vigil.toml:7: error: `discover.max_file_size` must be a positive size in bytes or with a unit (\"512 KiB\", \"8 MiB\"), found \"lots\"",
                 "vigil.toml:10: error: `sla.critical` must be an integer from 1 to 3650, found 0",
                 "vigil.toml:11: error: unknown key `sla.hihg`; did you mean `sla.high`?",
-                "vigil.toml:13: error: unknown key `colour`; expected one of: scope, discover, risk, sla, override",
+                "vigil.toml:13: error: unknown key `colour`; expected one of: scope, discover, risk, sla, override, secrets",
             ]
         );
     }
@@ -629,6 +688,33 @@ hihg = 30
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("vigil.toml:2:") && found[0].contains("invalid glob"));
         assert!(found[1].starts_with("vigil.toml:4:") && found[1].contains("needs a `path`"));
+    }
+
+    #[test]
+    fn secret_allowlist_entries_are_validated() {
+        let scope = parse(
+            "vigil.toml",
+            "[[secrets.allow]]\npath = \"tests/fixtures/**\"\nreason = \"fake keys for tests\"\n\n[[secrets.allow]]\nfingerprint = \"0123abcd\"\ndetector = \"jwt\"\nreason = \"revoked\"\n",
+        )
+        .unwrap();
+        assert_eq!(scope.secrets.allow.len(), 2);
+        assert_eq!(scope.secrets.allow[1].detector.as_deref(), Some("jwt"));
+        assert_eq!(scope.secrets.allow[0].line, 1);
+        let found =
+            problems("[[secrets.allow]]\nfingerprint = \"xyz\"\n\n[[secrets.allow]]\nreason = \"why\"\n");
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found[0].starts_with("vigil.toml:1:") && found[0].contains("needs a `reason`"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("vigil.toml:2:") && found[1].contains("8 hex digits"),
+            "{found:?}"
+        );
+        assert!(
+            found[2].starts_with("vigil.toml:4:") && found[2].contains("needs a `path`"),
+            "{found:?}"
+        );
     }
 
     #[test]

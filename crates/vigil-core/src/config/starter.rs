@@ -34,6 +34,13 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # criticality = "critical"       # low, medium, high, critical
 # data_classes = ["pci", "pii"]  # secrets, pci, phi, pii, internal, public
 # internet_facing = true
+
+# Known secrets to leave out of findings (every given criterion must match; a reason is required):
+# [[secrets.allow]]
+# path = "tests/fixtures/**"     # glob on the file path
+# fingerprint = "0123abcd"       # prefix of the secret's value_fingerprint
+# detector = "stripe-test-key"   # detector id
+# reason = "fake keys used by the test suite"
 "#;
 
 #[cfg(test)]

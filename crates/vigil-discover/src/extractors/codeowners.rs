@@ -1,10 +1,15 @@
-//! GitHub `CODEOWNERS`: who reviews which paths.
+//! `CODEOWNERS` (GitHub and GitLab): who reviews which paths.
 //!
 //! Each rule line becomes an [`OwnershipRule`] in `out.ownership`, in file order, because the last matching
 //! rule wins; a pattern without owners is a valid rule that leaves matching paths unowned. Each distinct owner
-//! becomes a `team` asset listing the patterns it owns, so the model can assign components to teams. GitHub
-//! reads only the first of `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS` that exists; a shadowed file
-//! yields an info diagnostic and nothing else, so that dead rules never pass for real ownership.
+//! becomes a `team` asset listing the patterns it owns, so the model can assign components to teams. Only
+//! the first of `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS`, `.gitlab/CODEOWNERS` that exists is
+//! read (GitHub's order for the first three, GitLab's for the last three); a shadowed file yields an info
+//! diagnostic and nothing else, so that dead rules never pass for real ownership.
+//!
+//! GitLab sections (`[Backend]`, `^[Optional][2] @default-owner`) give their default owners to the rules
+//! under them that name none. GitLab requires an approval from every matching section; vigil needs one
+//! accountable owner per path, so the last matching rule across sections wins as for GitHub.
 
 use vigil_core::{Asset, AssetId, AssetKind, Diagnostic, OwnershipRule};
 
@@ -14,7 +19,12 @@ use crate::extract::{ExtractError, Extractor, Output, SourceFile};
 pub struct Codeowners;
 
 /// Where GitHub looks for the file, in precedence order.
-const LOCATIONS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+const LOCATIONS: [&str; 4] = [
+    ".github/CODEOWNERS",
+    "CODEOWNERS",
+    "docs/CODEOWNERS",
+    ".gitlab/CODEOWNERS",
+];
 
 impl Extractor for Codeowners {
     fn name(&self) -> &'static str {
@@ -53,6 +63,7 @@ impl Extractor for Codeowners {
         let mut teams: Vec<Team> = Vec::new();
         let mut valid_owners = 0usize;
         let mut first_bad_owner = None;
+        let mut section_defaults: Vec<String> = Vec::new();
         for (index, raw) in file.text.lines().enumerate() {
             let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
             let Some(tokens) = tokenize(raw) else { continue };
@@ -60,6 +71,10 @@ impl Extractor for Codeowners {
                 continue;
             };
             if is_section_header(raw.trim_start()) {
+                section_defaults = section_owners(raw.trim_start())
+                    .into_iter()
+                    .filter(|o| is_owner(o))
+                    .collect();
                 continue;
             }
             if pattern.starts_with('!') {
@@ -69,6 +84,11 @@ impl Extractor for Codeowners {
                 ));
                 continue;
             }
+            let owner_tokens: &[String] = if owner_tokens.is_empty() {
+                &section_defaults
+            } else {
+                owner_tokens
+            };
             let mut owners: Vec<String> = Vec::with_capacity(owner_tokens.len());
             for owner in owner_tokens {
                 if !is_owner(owner) {
@@ -160,6 +180,22 @@ fn tokenize(line: &str) -> Option<Vec<String>> {
 /// patterns cannot use `[...]` ranges, a line starting with `[` is never a GitHub rule.
 fn is_section_header(line: &str) -> bool {
     line.starts_with('[') || line.starts_with("^[")
+}
+
+/// The default owners after a GitLab section header: `^[Name][2] @a @b` -> `@a`, `@b`.
+fn section_owners(line: &str) -> Vec<String> {
+    let mut rest = line.trim_start_matches('^');
+    // `[Name]` then an optional `[approvals]`.
+    for _ in 0..2 {
+        match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+            Some((_, after)) => rest = after,
+            None => break,
+        }
+    }
+    rest.split_whitespace()
+        .take_while(|t| !t.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
 }
 
 fn is_owner(owner: &str) -> bool {

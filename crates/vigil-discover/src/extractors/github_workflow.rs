@@ -1,23 +1,18 @@
 //! GitHub Actions workflows (`.github/workflows/*.yml`): one `pipeline` asset per file.
 //!
-//! The YAML is read into a generic spanned tree rather than typed structs, because `on:`, `permissions:` and
-//! `runs-on:` take several shapes and serde loses spans inside untagged enums. Scalars follow YAML 1.2
-//! (`strict_booleans`), as GitHub does, so the `on:` key stays the string `on`; serde-saphyr's default
-//! budgets stay on and turn alias bombs into errors. The attribute layout (triggers, permissions, jobs with
-//! their steps, referenced secrets) is read as-is by the CI/CD threat rules, so changing it means changing
-//! them.
+//! The YAML is read into the shared spanned tree of [`crate::yaml`] rather than typed structs, because `on:`,
+//! `permissions:` and `runs-on:` take several shapes and serde loses spans inside untagged enums. Scalars
+//! follow YAML 1.2, as GitHub does, so the `on:` key stays the string `on`; alias bombs are errors. The
+//! attribute layout (triggers, permissions, jobs with their steps, referenced secrets) is read as-is by the
+//! CI/CD threat rules, so changing it means changing them.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
-use serde_saphyr::Spanned;
 use vigil_core::{Asset, AssetId, AssetKind};
 
 use crate::extract::{ExtractError, Extractor, Output, SourceFile};
+use crate::yaml::{self, Node, Spanned, get, key_text, line_of, to_json};
 
 #[derive(Debug)]
 pub struct GithubWorkflow;
@@ -34,22 +29,8 @@ impl Extractor for GithubWorkflow {
     }
 
     fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError> {
-        let mut options = serde_saphyr::Options::default();
-        // YAML 1.2 as GitHub reads it: the `on:` key is the string `on`, not the YAML 1.1 boolean `true`.
-        options.strict_booleans = true;
-        options.with_snippet = false;
-        // One odd `.inf` must not make the whole workflow unreadable.
-        options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
-        let root: Spanned<Node> = serde_saphyr::from_str_with_options(file.text, options).map_err(|e| {
-            let line = e
-                .location()
-                .and_then(|l| u32::try_from(l.line()).ok())
-                .filter(|l| *l > 0);
-            let message = e.to_string();
-            let first = message.lines().next().unwrap_or_default().trim();
-            file.error(line, format!("invalid YAML: {first}"))
-        })?;
-        let top = match &root.value {
+        let root = yaml::parse(file)?;
+        let top = match root.value.untagged() {
             Node::Null => return Ok(()), // empty file, or only comments / `---`
             Node::Map(entries) => entries.as_slice(),
             other => {
@@ -133,7 +114,7 @@ impl Extractor for GithubWorkflow {
 
 /// Event names of `on:` in its three shapes: `push`, `[push, pull_request]`, `{push: {...}, ...}`.
 fn triggers(on: &Spanned<Node>) -> Vec<String> {
-    let names: BTreeSet<String> = match &on.value {
+    let names: BTreeSet<String> = match on.value.untagged() {
         Node::Seq(items) => items.iter().map(|i| key_text(i).into_owned()).collect(),
         Node::Map(entries) => entries.iter().map(|(k, _)| key_text(k).into_owned()).collect(),
         Node::Null => BTreeSet::new(),
@@ -144,7 +125,7 @@ fn triggers(on: &Spanned<Node>) -> Vec<String> {
 
 fn read_job(id: &Spanned<Node>, job: &Spanned<Node>, warn: &mut impl FnMut(u32, String)) -> Option<Value> {
     let id_text = key_text(id);
-    let Node::Map(fields) = &job.value else {
+    let Some(fields) = job.value.as_map() else {
         warn(line_of(id), format!("job `{id_text}` is not a mapping; skipped"));
         return None;
     };
@@ -194,7 +175,7 @@ fn read_job(id: &Spanned<Node>, job: &Spanned<Node>, warn: &mut impl FnMut(u32, 
 }
 
 fn read_step(job: &str, step: &Spanned<Node>, warn: &mut impl FnMut(u32, String)) -> Option<Value> {
-    let Node::Map(fields) = &step.value else {
+    let Some(fields) = step.value.as_map() else {
         warn(
             line_of(step),
             format!("a step of job `{job}` is not a mapping; skipped"),
@@ -284,149 +265,4 @@ fn referenced_secrets(text: &str) -> BTreeSet<String> {
         }
     }
     names
-}
-
-/// A YAML node with the location of every child, keys included.
-#[derive(Debug)]
-enum Node {
-    Null,
-    Bool(bool),
-    Number(serde_json::Number),
-    String(String),
-    Seq(Vec<Spanned<Node>>),
-    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
-}
-
-impl Node {
-    fn describe(&self) -> &'static str {
-        match self {
-            Node::Null => "null",
-            Node::Bool(_) => "a boolean",
-            Node::Number(_) => "a number",
-            Node::String(_) => "a string",
-            Node::Seq(_) => "a list",
-            Node::Map(_) => "a mapping",
-        }
-    }
-}
-
-fn line_of(node: &Spanned<Node>) -> u32 {
-    u32::try_from(node.referenced.line()).unwrap_or(u32::MAX)
-}
-
-fn get<'n>(
-    entries: &'n [(Spanned<Node>, Spanned<Node>)],
-    key: &str,
-) -> Option<(&'n Spanned<Node>, &'n Spanned<Node>)> {
-    entries
-        .iter()
-        .find(|(k, _)| key_text(k) == key)
-        .map(|(k, v)| (k, v))
-}
-
-/// A scalar as text (mapping keys, event names); collections as compact JSON.
-fn key_text(node: &Spanned<Node>) -> Cow<'_, str> {
-    match &node.value {
-        Node::String(s) => Cow::Borrowed(s),
-        Node::Null => Cow::Borrowed(""),
-        Node::Bool(b) => Cow::Owned(b.to_string()),
-        Node::Number(n) => Cow::Owned(n.to_string()),
-        Node::Seq(_) | Node::Map(_) => Cow::Owned(to_json(node).to_string()),
-    }
-}
-
-fn to_json(node: &Spanned<Node>) -> Value {
-    match &node.value {
-        Node::Null => Value::Null,
-        Node::Bool(b) => Value::Bool(*b),
-        Node::Number(n) => Value::Number(n.clone()),
-        Node::String(s) => Value::String(s.clone()),
-        Node::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        Node::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (key_text(k).into_owned(), to_json(v)))
-                .collect(),
-        ),
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
-        Node::deserialize(deserializer)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Number(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Number(v.into()))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map_or_else(|_| Node::String(v.to_string()), |v| Node::Number(v.into())))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        Ok(u64::try_from(v).map_or_else(|_| Node::String(v.to_string()), |v| Node::Number(v.into())))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(serde_json::Number::from_f64(v).map_or_else(|| Node::String(v.to_string()), Node::Number))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(Node::String(v))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(Node::String(String::from_utf8_lossy(v).into_owned()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(Node::Map(entries))
-    }
 }

@@ -101,6 +101,8 @@ fn hit(holder: &vigil_core::Asset, attribute: &str, reason: String, evidence: vi
         assets: vec![holder.id.clone()],
         evidence: vec![evidence],
         exposes_to_internet: false,
+        likelihood: None,
+        impact: None,
     }
 }
 

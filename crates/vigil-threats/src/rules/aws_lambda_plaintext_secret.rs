@@ -82,6 +82,8 @@ impl Rule for LambdaPlaintextSecret {
                                 .with_note(format!("{name} = {}", redact(text))),
                         ],
                         exposes_to_internet: false,
+                        likelihood: None,
+                        impact: None,
                     });
                 }
             }

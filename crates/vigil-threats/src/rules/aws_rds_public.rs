@@ -73,6 +73,8 @@ impl Rule for RdsPublic {
                     assets: vec![db.id.clone()],
                     evidence,
                     exposes_to_internet: true,
+                    likelihood: None,
+                    impact: None,
                 })
             })
             .collect()

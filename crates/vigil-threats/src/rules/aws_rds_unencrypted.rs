@@ -76,6 +76,8 @@ impl Rule for RdsUnencrypted {
                     assets: vec![db.id.clone()],
                     evidence: vec![db.evidence_for("storage_encrypted")],
                     exposes_to_internet: false,
+                    likelihood: None,
+                    impact: None,
                 })
             })
             .collect()

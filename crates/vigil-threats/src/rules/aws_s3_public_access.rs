@@ -75,6 +75,8 @@ impl Rule for S3PublicAccess {
                     assets: vec![bucket.id.clone()],
                     evidence: vec![public.evidence, bucket.evidence_for("bucket")],
                     exposes_to_internet: true,
+                    likelihood: None,
+                    impact: None,
                 })
             })
             .collect()

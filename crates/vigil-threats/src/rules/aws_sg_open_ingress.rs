@@ -87,6 +87,8 @@ impl Rule for SgOpenIngress {
                     assets: vec![group.id.clone()],
                     evidence: vec![ingress.evidence.clone()],
                     exposes_to_internet: true,
+                    likelihood: None,
+                    impact: None,
                 });
             }
         }

@@ -80,6 +80,8 @@ impl Rule for StaticCloudCredentials {
                 assets: vec![pipeline.id.clone()],
                 evidence: flow.evidence.clone(),
                 exposes_to_internet: false,
+                likelihood: None,
+                impact: None,
             });
         }
         hits

@@ -69,7 +69,11 @@ impl Rule for PullRequestTargetCheckout {
 
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pipeline in ctx.inventory.of_kind(vigil_core::AssetKind::Pipeline) {
+        for pipeline in ctx
+            .inventory
+            .of_kind(vigil_core::AssetKind::Pipeline)
+            .filter(|p| vigil_model::github::is_github_actions(p))
+        {
             let triggers = github::triggers(pipeline);
             let Some(trigger) = triggers
                 .iter()
@@ -106,6 +110,8 @@ impl Rule for PullRequestTargetCheckout {
                                 .with_note(format!("on: {trigger}")),
                         ],
                         exposes_to_internet: true,
+                        likelihood: None,
+                        impact: None,
                     });
                 }
             }

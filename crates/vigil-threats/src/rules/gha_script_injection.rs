@@ -73,7 +73,11 @@ impl Rule for ScriptInjection {
 
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pipeline in ctx.inventory.of_kind(AssetKind::Pipeline) {
+        for pipeline in ctx
+            .inventory
+            .of_kind(AssetKind::Pipeline)
+            .filter(|p| vigil_model::github::is_github_actions(p))
+        {
             for job in github::jobs(pipeline) {
                 let job_id = github::job_id(job);
                 for step in github::job_steps(job) {
@@ -105,6 +109,8 @@ impl Rule for ScriptInjection {
                                         .with_note(format!("${{{{ {expression} }}}}")),
                                 ],
                                 exposes_to_internet: true,
+                                likelihood: None,
+                                impact: None,
                             });
                         }
                     }

@@ -50,7 +50,11 @@ impl Rule for UnpinnedAction {
 
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pipeline in ctx.inventory.of_kind(AssetKind::Pipeline) {
+        for pipeline in ctx
+            .inventory
+            .of_kind(AssetKind::Pipeline)
+            .filter(|p| vigil_model::github::is_github_actions(p))
+        {
             let mut seen = Vec::new();
             for (uses, line) in steps(pipeline) {
                 if !is_third_party(&uses) {
@@ -76,6 +80,8 @@ impl Rule for UnpinnedAction {
                     assets: vec![pipeline.id.clone()],
                     evidence: vec![Evidence::at(pipeline.path(), line).with_note(format!("uses: {uses}"))],
                     exposes_to_internet: false,
+                    likelihood: None,
+                    impact: None,
                 });
             }
         }

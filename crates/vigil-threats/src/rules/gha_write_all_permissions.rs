@@ -47,7 +47,11 @@ impl Rule for WriteAllPermissions {
 
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pipeline in ctx.inventory.of_kind(AssetKind::Pipeline) {
+        for pipeline in ctx
+            .inventory
+            .of_kind(AssetKind::Pipeline)
+            .filter(|p| vigil_model::github::is_github_actions(p))
+        {
             if pipeline.attributes.get("permissions").and_then(Value::as_str) == Some("write-all") {
                 hits.push(Hit {
                     subject: format!("{}:workflow", pipeline.id),
@@ -59,6 +63,8 @@ impl Rule for WriteAllPermissions {
                         pipeline.attribute_lines.get("permissions").copied(),
                     )],
                     exposes_to_internet: false,
+                    likelihood: None,
+                    impact: None,
                 });
             }
             for job in github::jobs(pipeline) {
@@ -73,6 +79,8 @@ impl Rule for WriteAllPermissions {
                     assets: vec![pipeline.id.clone()],
                     evidence: vec![Evidence::at(pipeline.path(), github::line_at(job, "/line"))],
                     exposes_to_internet: false,
+                    likelihood: None,
+                    impact: None,
                 });
             }
         }

@@ -11,4 +11,5 @@ pub mod gha_pull_request_target_checkout;
 pub mod gha_script_injection;
 pub mod gha_unpinned_action;
 pub mod gha_write_all_permissions;
+pub mod secret_in_code;
 pub mod terraform_provider_credentials;

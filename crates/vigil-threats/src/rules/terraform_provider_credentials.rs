@@ -86,6 +86,8 @@ impl Rule for ProviderCredentials {
                             .with_note(format!("{attribute} = {}", redact(text))),
                     ],
                     exposes_to_internet: false,
+                    likelihood: None,
+                    impact: None,
                 });
             }
         }

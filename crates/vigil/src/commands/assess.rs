@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
             "pass the root of the repository to assess",
         ));
     }
-    let scope = load_scope(args)?;
+    let scope = load_scope(&args.path, args.config.as_deref())?;
     let as_of = match &args.as_of {
         Some(text) => vigil_core::date::parse(text).ok_or_else(|| {
             Hinted::error(
@@ -109,11 +109,11 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
 
 /// `--config FILE`, else `PATH/vigil.toml` if present, else the defaults. Every problem in the file is
 /// reported, each with its line.
-fn load_scope(args: &AssessArgs) -> anyhow::Result<Scope> {
-    let path = match &args.config {
-        Some(path) => path.clone(),
+pub fn load_scope(root: &Path, config: Option<&Path>) -> anyhow::Result<Scope> {
+    let path = match config {
+        Some(path) => path.to_path_buf(),
         None => {
-            let default = args.path.join("vigil.toml");
+            let default = root.join("vigil.toml");
             if !default.is_file() {
                 return Ok(Scope::default());
             }
@@ -133,7 +133,7 @@ fn load_scope(args: &AssessArgs) -> anyhow::Result<Scope> {
     })
 }
 
-fn spinner(quiet: bool) -> ProgressBar {
+pub fn spinner(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

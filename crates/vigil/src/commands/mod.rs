@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod db;
 pub mod init;
+pub mod inventory;
 pub mod rules;
 pub mod schema;
 

@@ -1,0 +1,105 @@
+//! Imports for every language.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+use vigil_code::analyze;
+
+fn modules(path: &str, text: &str) -> Vec<(String, u32)> {
+    analyze(path, text)
+        .unwrap()
+        .imports
+        .into_iter()
+        .map(|i| (i.module, i.line))
+        .collect()
+}
+
+fn owned(items: &[(&str, u32)]) -> Vec<(String, u32)> {
+    items.iter().map(|(m, l)| ((*m).to_owned(), *l)).collect()
+}
+
+#[test]
+fn javascript_and_typescript() {
+    let js = "import express from 'express';\nconst _ = require(\"lodash/fp\");\nimport './local.css';\nconst x = await import('openai');\nexport { a } from '@aws-sdk/client-s3';\nconst rel = require('./util');\n";
+    assert_eq!(
+        modules("src/app.js", js),
+        owned(&[
+            ("@aws-sdk/client-s3", 5),
+            ("express", 1),
+            ("lodash/fp", 2),
+            ("openai", 4)
+        ])
+    );
+    let ts = "import type { Request } from 'express';\nimport * as Sentry from '@sentry/node';\n";
+    assert_eq!(
+        modules("src/app.ts", ts),
+        owned(&[("@sentry/node", 2), ("express", 1)])
+    );
+    assert_eq!(
+        modules(
+            "src/App.tsx",
+            "import React from 'react';\nexport const A = () => <div/>;\n"
+        ),
+        owned(&[("react", 1)])
+    );
+}
+
+#[test]
+fn python() {
+    let py = "import os, boto3.session\nimport numpy as np\nfrom flask import Flask\nfrom . import models\nfrom .db import x\nfrom openai import OpenAI\n";
+    assert_eq!(
+        modules("app.py", py),
+        owned(&[
+            ("boto3.session", 1),
+            ("flask", 3),
+            ("numpy", 2),
+            ("openai", 6),
+            ("os", 1)
+        ])
+    );
+}
+
+#[test]
+fn go_java_ruby_php_csharp_rust() {
+    let go = "package main\n\nimport (\n\t\"fmt\"\n\t\"github.com/gin-gonic/gin\"\n)\n";
+    assert_eq!(
+        modules("main.go", go),
+        owned(&[("fmt", 4), ("github.com/gin-gonic/gin", 5)])
+    );
+    let java = "package a;\nimport org.springframework.web.bind.annotation.GetMapping;\nimport static java.util.Objects.requireNonNull;\n";
+    let found = modules("A.java", java);
+    assert_eq!(found[0], ("java.util.Objects.requireNonNull".to_owned(), 3));
+    assert_eq!(
+        found[1],
+        ("org.springframework.web.bind.annotation.GetMapping".to_owned(), 2)
+    );
+    assert_eq!(
+        modules("app.rb", "require 'stripe'\nrequire_relative 'lib/x'\n"),
+        owned(&[("stripe", 1)])
+    );
+    assert_eq!(
+        modules(
+            "a.php",
+            "<?php\nuse Illuminate\\Support\\Facades\\Route;\nuse Stripe\\StripeClient;\n"
+        ),
+        owned(&[
+            ("Illuminate\\Support\\Facades\\Route", 2),
+            ("Stripe\\StripeClient", 3)
+        ])
+    );
+    assert_eq!(
+        modules("A.cs", "using System;\nusing Microsoft.AspNetCore.Mvc;\n"),
+        owned(&[("Microsoft.AspNetCore.Mvc", 2), ("System", 1)])
+    );
+    assert_eq!(
+        modules(
+            "main.rs",
+            "use axum::{Router, routing::get};\nuse crate::x;\nuse std::fs;\nextern crate serde;\n"
+        ),
+        owned(&[("axum", 1), ("serde", 4)])
+    );
+}
+
+#[test]
+fn unsupported_files_are_not_read() {
+    assert!(analyze("README.md", "# hi").is_none());
+    assert!(analyze("dist/app.min.js", "var a=1").is_none());
+}

@@ -1,0 +1,438 @@
+//! Secrets written into files: cloud keys, VCS/CI and registry tokens, payment and messaging keys, AI API
+//! keys, private keys, JWTs, connection strings with passwords, and high-entropy values assigned to
+//! secret-named variables.
+//!
+//! The value is never kept: an asset carries the detector, a redacted preview (`AKIA…(20 chars)`) and a
+//! fingerprint of the value (so one leaked key found in three files is recognisably one key, and the
+//! allowlist in vigil.toml can name it). Detectors are anchored patterns with a vendor prefix, except the
+//! generic one, which also requires a secret-like name and a random-looking value (Shannon entropy).
+//! Lockfiles, binaries, minified bundles and source maps are not scanned: their hashes and blobs are noise.
+
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
+use vigil_core::{Asset, AssetId, AssetKind, LineIndex, fingerprint};
+
+use crate::extract::{ExtractError, Extractor, Output, SourceFile};
+use crate::paths::is_test_path;
+
+#[derive(Debug)]
+pub struct Secrets;
+
+/// One kind of secret: id, description, what it unlocks, confidence, the pattern, and the capture group
+/// holding the secret itself.
+struct Detector {
+    id: &'static str,
+    title: &'static str,
+    /// `true` for vendor-prefixed formats; the generic detector is `false`.
+    high_confidence: bool,
+    /// Keys that grant access to AI providers are also shadow-AI evidence.
+    ai: bool,
+    pattern: &'static str,
+    group: usize,
+}
+
+const DETECTORS: &[Detector] = &[
+    Detector {
+        id: "aws-access-key-id",
+        title: "AWS access key id",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b",
+        group: 1,
+    },
+    Detector {
+        id: "aws-secret-access-key",
+        title: "AWS secret access key",
+        high_confidence: true,
+        ai: false,
+        pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})\b"#,
+        group: 1,
+    },
+    Detector {
+        id: "github-token",
+        title: "GitHub token",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})\b",
+        group: 1,
+    },
+    Detector {
+        id: "gitlab-token",
+        title: "GitLab personal access token",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(glpat-[A-Za-z0-9_\-]{20,})",
+        group: 1,
+    },
+    Detector {
+        id: "slack-token",
+        title: "Slack token",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(xox[baprs]-[A-Za-z0-9-]{10,})",
+        group: 1,
+    },
+    Detector {
+        id: "slack-webhook",
+        title: "Slack incoming webhook",
+        high_confidence: true,
+        ai: false,
+        pattern: r"(https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)",
+        group: 1,
+    },
+    Detector {
+        id: "stripe-live-key",
+        title: "Stripe live secret key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b((?:sk|rk)_live_[0-9A-Za-z]{24,})",
+        group: 1,
+    },
+    Detector {
+        id: "stripe-test-key",
+        title: "Stripe test secret key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b((?:sk|rk)_test_[0-9A-Za-z]{24,})",
+        group: 1,
+    },
+    Detector {
+        id: "twilio-api-key",
+        title: "Twilio API key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(SK[0-9a-f]{32})\b",
+        group: 1,
+    },
+    Detector {
+        id: "sendgrid-api-key",
+        title: "SendGrid API key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})\b",
+        group: 1,
+    },
+    Detector {
+        id: "google-api-key",
+        title: "Google API key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})\b",
+        group: 1,
+    },
+    Detector {
+        id: "npm-token",
+        title: "npm access token",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
+        group: 1,
+    },
+    Detector {
+        id: "pypi-token",
+        title: "PyPI upload token",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})",
+        group: 1,
+    },
+    Detector {
+        id: "azure-storage-key",
+        title: "Azure storage account key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"AccountKey=([A-Za-z0-9+/]{86}==)",
+        group: 1,
+    },
+    Detector {
+        id: "openai-api-key",
+        title: "OpenAI API key",
+        high_confidence: true,
+        ai: true,
+        pattern: r"\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{48})\b",
+        group: 1,
+    },
+    Detector {
+        id: "anthropic-api-key",
+        title: "Anthropic API key",
+        high_confidence: true,
+        ai: true,
+        pattern: r"\b(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
+        group: 1,
+    },
+    Detector {
+        id: "huggingface-token",
+        title: "Hugging Face access token",
+        high_confidence: true,
+        ai: true,
+        pattern: r"\b(hf_[A-Za-z]{34})\b",
+        group: 1,
+    },
+    Detector {
+        id: "private-key",
+        title: "Private key",
+        high_confidence: true,
+        ai: false,
+        pattern: r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
+        group: 1,
+    },
+    Detector {
+        id: "jwt",
+        title: "JSON Web Token",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})",
+        group: 1,
+    },
+    Detector {
+        id: "connection-string-password",
+        title: "Connection string with a password",
+        high_confidence: true,
+        ai: false,
+        pattern: r"\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver)://[^:@\s/'\x22]+:([^@\s'\x22]{3,})@[^\s'\x22]+)",
+        group: 1,
+    },
+    Detector {
+        id: "generic-secret-assignment",
+        title: "Secret assigned in code",
+        high_confidence: false,
+        ai: false,
+        pattern: r#"(?i)\b[A-Za-z0-9_.\-]*(?:password|passwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key)[A-Za-z0-9_\-]*["']?\s*(?::|=|:=|=>)\s*["']([^"'\s$<>{}]{12,})["']"#,
+        group: 1,
+    },
+];
+
+/// Values that look like secrets but are documentation or placeholders.
+const PLACEHOLDERS: [&str; 12] = [
+    "example",
+    "changeme",
+    "change_me",
+    "placeholder",
+    "your_",
+    "your-",
+    "xxxx",
+    "<",
+    "dummy",
+    "redacted",
+    "sample",
+    "replace",
+];
+
+/// File names never scanned: lockfiles are full of integrity hashes.
+const SKIPPED_NAMES: [&str; 15] = [
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "Cargo.lock",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    "pdm.lock",
+    "go.sum",
+    "Gemfile.lock",
+    "composer.lock",
+    "packages.lock.json",
+    "gradle.lockfile",
+    ".terraform.lock.hcl",
+];
+
+/// Binary and generated formats: never text worth scanning.
+const SKIPPED_EXTENSIONS: [&str; 54] = [
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "ico",
+    "webp",
+    "bmp",
+    "svg",
+    "pdf",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "7z",
+    "jar",
+    "war",
+    "class",
+    "pyc",
+    "so",
+    "dll",
+    "exe",
+    "dylib",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp3",
+    "mp4",
+    "mov",
+    "avi",
+    "map",
+    "lock",
+    "gguf",
+    "ggml",
+    "safetensors",
+    "onnx",
+    "pt",
+    "pth",
+    "bin",
+    "ckpt",
+    "h5",
+    "keras",
+    "tflite",
+    "mlmodel",
+    "pkl",
+    "joblib",
+    "npy",
+    "npz",
+    "parquet",
+    "sqlite",
+    "db",
+    "wasm",
+];
+
+struct Compiled {
+    set: RegexSet,
+    each: Vec<Regex>,
+}
+
+fn compiled() -> Option<&'static Compiled> {
+    static COMPILED: OnceLock<Option<Compiled>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let set = RegexSet::new(DETECTORS.iter().map(|d| d.pattern)).ok()?;
+            let each = DETECTORS
+                .iter()
+                .map(|d| Regex::new(d.pattern))
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?;
+            Some(Compiled { set, each })
+        })
+        .as_ref()
+}
+
+impl Extractor for Secrets {
+    fn name(&self) -> &'static str {
+        "secrets/scanner"
+    }
+
+    fn claims(&self, _path: &str, file_name: &str) -> bool {
+        if SKIPPED_NAMES.contains(&file_name)
+            || file_name.ends_with(".min.js")
+            || file_name.ends_with(".min.css")
+        {
+            return false;
+        }
+        let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        !extension.is_some_and(|e| SKIPPED_EXTENSIONS.contains(&e.as_str()))
+    }
+
+    fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError> {
+        let Some(compiled) = compiled() else {
+            return Err(file.error(None, "secret detectors failed to compile"));
+        };
+        let hits = compiled.set.matches(file.text);
+        if !hits.matched_any() {
+            return Ok(());
+        }
+        let lines = LineIndex::new(file.text);
+        let test_path = is_test_path(file.path);
+        let mut claimed: Vec<std::ops::Range<usize>> = Vec::new();
+        for index in hits.iter() {
+            let detector = &DETECTORS[index];
+            for captures in compiled.each[index].captures_iter(file.text) {
+                let Some(secret) = captures.get(detector.group) else {
+                    continue;
+                };
+                // A more specific detector already reported this span (a JWT is not also a "generic secret").
+                if claimed
+                    .iter()
+                    .any(|r| r.start < secret.end() && secret.start() < r.end)
+                {
+                    continue;
+                }
+                let value = secret.as_str();
+                if is_placeholder(value) || (!detector.high_confidence && entropy(value) < 3.5) {
+                    continue;
+                }
+                if detector.id == "connection-string-password" {
+                    let password = captures.get(2).map_or("", |m| m.as_str());
+                    if is_placeholder(password) || password.starts_with('$') || password.starts_with('%') {
+                        continue;
+                    }
+                }
+                claimed.push(secret.range());
+                let line = lines.line(secret.start());
+                let value_fingerprint = fingerprint(&["secret", value]);
+                let id = AssetId::from_parts(AssetKind::Secret, &[file.path, &value_fingerprint[..16]]);
+                let asset = Asset::new(AssetKind::Secret, id, detector.title, file.evidence(Some(line)))
+                    .with("detector", detector.id)
+                    .with(
+                        "confidence",
+                        if detector.high_confidence {
+                            "high"
+                        } else {
+                            "medium"
+                        },
+                    )
+                    .with("redacted", redact(value))
+                    .with("value_fingerprint", value_fingerprint)
+                    .with("in_test_path", test_path)
+                    .with("ai_provider_key", detector.ai);
+                out.assets.push(asset);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    PLACEHOLDERS.iter().any(|p| lower.contains(p))
+        || lower.chars().all(|c| c == lower.chars().next().unwrap_or(' '))
+}
+
+/// Shannon entropy in bits per character: random keys score above ~3.5, words and paths below.
+fn entropy(value: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for byte in value.bytes() {
+        counts[usize::from(byte)] += 1;
+    }
+    let len = value.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = *c as f64 / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// `AKIA…(20 chars)`: enough to recognise a secret, never enough to use it.
+pub fn redact(value: &str) -> String {
+    let shown: String = value.chars().take(4).collect();
+    format!("{shown}…({} chars)", value.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_detector_compiles() {
+        assert!(compiled().is_some());
+    }
+
+    #[test]
+    fn entropy_separates_keys_from_words() {
+        assert!(entropy("q8Zt2LmX9pW4rKj7vB1n") > 3.5);
+        assert!(entropy("password1234") < 3.5);
+        assert!(entropy("aaaaaaaaaaaaaaaa") < 1.0);
+    }
+}
