@@ -101,7 +101,9 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     }
     coverage.extracted = extracted;
 
-    let imports = module_imports(std::mem::take(&mut output.imports));
+    let mut raw_imports = std::mem::take(&mut output.imports);
+    raw_imports.sort();
+    let imports = module_imports(&raw_imports);
     let committers = match git_history::committers(fs.root()) {
         Ok(committers) => committers,
         Err(error) => {
@@ -119,7 +121,7 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
         committers,
     };
     services::attribute(&mut inventory);
-    integrations::detect(&mut inventory);
+    integrations::detect(&mut inventory, &raw_imports);
     inventory.normalize();
 
     output.diagnostics.sort();
@@ -132,25 +134,25 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     })
 }
 
-/// One entry per (language, module) with the number of importing files and the first places, in path order.
-fn module_imports(mut found: Vec<(&'static str, String, vigil_core::Evidence)>) -> Vec<ModuleImport> {
-    found.sort();
+/// One entry per (language, module) with the number of importing files and the first places, in path order
+/// (`found` is sorted).
+fn module_imports(found: &[(&'static str, String, vigil_core::Evidence)]) -> Vec<ModuleImport> {
     let mut imports: Vec<ModuleImport> = Vec::new();
     for (language, module, evidence) in found {
         match imports.last_mut() {
-            Some(last) if last.language == language && last.module == module => {
+            Some(last) if last.language == *language && last.module == *module => {
                 if last.evidence.last().is_none_or(|e| e.path != evidence.path) {
                     last.files += 1;
                 }
                 if last.evidence.len() < ModuleImport::MAX_EVIDENCE {
-                    last.evidence.push(evidence);
+                    last.evidence.push(evidence.clone());
                 }
             }
             _ => imports.push(ModuleImport {
-                language: language.to_owned(),
-                module,
+                language: (*language).to_owned(),
+                module: module.clone(),
                 files: 1,
-                evidence: vec![evidence],
+                evidence: vec![evidence.clone()],
             }),
         }
     }

@@ -9,12 +9,12 @@ use crate::extractors::{
     github_workflow::GithubWorkflow, gitlab_ci::GitlabCi, go_mod::GoMod, gradle_lockfile::GradleLockfile,
     graphql_schema::GraphqlSchema, helm_chart::HelmChart, jenkinsfile::Jenkinsfile, kubernetes::Kubernetes,
     maven_pom::MavenPom, npm_package_lock::NpmPackageLock, npm_pnpm_lock::PnpmLock, npm_yarn_lock::YarnLock,
-    nuget_packages_lock::NugetPackagesLock, nuget_project::NugetProject, php_composer_lock::ComposerLock,
-    pypi_pdm_lock::PdmLock, pypi_pipfile_lock::PipfileLock, pypi_poetry_lock::PoetryLock,
-    pypi_requirements::PipRequirements, pypi_uv_lock::UvLock, ruby_gemfile_lock::GemfileLock,
-    secrets::Secrets, serverless_framework::ServerlessFramework, service_manifest::ServiceManifest,
-    source_code::SourceCode, swift_package_resolved::PackageResolved, terraform::Terraform,
-    terraform_lock::TerraformLock,
+    nuget_packages_lock::NugetPackagesLock, nuget_project::NugetProject, openapi::OpenApi,
+    php_composer_lock::ComposerLock, pypi_pdm_lock::PdmLock, pypi_pipfile_lock::PipfileLock,
+    pypi_poetry_lock::PoetryLock, pypi_requirements::PipRequirements, pypi_uv_lock::UvLock,
+    ruby_gemfile_lock::GemfileLock, secrets::Secrets, serverless_framework::ServerlessFramework,
+    service_manifest::ServiceManifest, source_code::SourceCode, swift_package_resolved::PackageResolved,
+    terraform::Terraform, terraform_lock::TerraformLock,
 };
 
 pub fn extractors() -> Vec<&'static dyn Extractor> {
@@ -64,6 +64,7 @@ pub fn extractors() -> Vec<&'static dyn Extractor> {
         // Source code: endpoints, data models, datastores, imports; API schemas
         &SourceCode,
         &GraphqlSchema,
+        &OpenApi,
         // Secrets in any text file; AI models and prompts by path
         &Secrets,
         &AiArtifacts,

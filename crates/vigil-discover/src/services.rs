@@ -18,10 +18,7 @@ pub fn service_id(directory: &str) -> AssetId {
 }
 
 pub fn attribute(inventory: &mut Inventory) {
-    let mut services: BTreeMap<String, AssetId> = inventory
-        .of_kind(AssetKind::Service)
-        .filter_map(|s| Some((s.attr_str("directory")?.to_owned(), s.id.clone())))
-        .collect();
+    let mut services = by_directory(inventory);
     let mut created = Vec::new();
     for asset in inventory
         .assets
@@ -64,7 +61,16 @@ pub fn attribute(inventory: &mut Inventory) {
     }
 }
 
-fn nearest<'a>(services: &'a BTreeMap<String, AssetId>, dir: &str) -> Option<&'a AssetId> {
+/// Services by their root-relative directory.
+pub(crate) fn by_directory(inventory: &Inventory) -> BTreeMap<String, AssetId> {
+    inventory
+        .of_kind(AssetKind::Service)
+        .filter_map(|s| Some((s.attr_str("directory")?.to_owned(), s.id.clone())))
+        .collect()
+}
+
+/// The service at or above `dir`, given services by directory.
+pub(crate) fn nearest<'a>(services: &'a BTreeMap<String, AssetId>, dir: &str) -> Option<&'a AssetId> {
     let mut current = dir;
     loop {
         if let Some(id) = services.get(current) {

@@ -3,7 +3,10 @@
 //! Sources, strongest first: the scope's `[[override]]` entries; resource tags (`DataClassification =
 //! "pii"`); the resource's name (`customer-records` suggests PII), marked as inferred. Criticality follows
 //! from them: secrets, card or health data make an asset critical, personal data or Internet exposure
-//! make it high. Every conclusion is written into the asset's `classification` attribute with its reason.
+//! make it high. A service's role raises it too: taking payments (a payments SDK) makes it critical, as
+//! it is in PCI DSS scope even when card numbers never reach it; authenticating users or fetching
+//! secrets (an identity or secrets-management SDK) makes it high. Every conclusion is written into the
+//! asset's `classification` attribute with its reason.
 
 use std::collections::BTreeMap;
 
@@ -55,6 +58,53 @@ pub struct Classification {
     pub data_classes: BTreeMap<DataClass, String>,
     pub internet_facing: Option<String>,
     pub criticality_override: Option<(Criticality, String)>,
+    /// Criticality floors from what a service does, with the reason.
+    pub roles: Vec<(Criticality, String)>,
+}
+
+/// SDK categories that give the services using them a role, the criticality it implies and the reason.
+const ROLES: [(&str, Criticality, &str); 4] = [
+    (
+        "payments",
+        Criticality::Critical,
+        "takes payments (PCI DSS scope) through",
+    ),
+    (
+        "identity-provider",
+        Criticality::High,
+        "authenticates users through",
+    ),
+    ("auth-library", Criticality::High, "authenticates users with"),
+    ("secrets-management", Criticality::High, "fetches secrets from"),
+];
+
+fn place(asset: &Asset) -> String {
+    asset
+        .evidence
+        .first()
+        .map(|e| format!(" ({})", e.location()))
+        .unwrap_or_default()
+}
+
+/// The roles of each service, from the SDK assets that list it under `services`.
+pub fn roles(inventory: &Inventory) -> BTreeMap<AssetId, Vec<(Criticality, String)>> {
+    let mut roles: BTreeMap<AssetId, Vec<(Criticality, String)>> = BTreeMap::new();
+    for sdk in inventory.assets.iter().filter(|a| a.attr_str("sdk").is_some()) {
+        let Some((_, criticality, verb)) = sdk
+            .attr_str("category")
+            .and_then(|category| ROLES.iter().find(|(c, _, _)| *c == category))
+        else {
+            continue;
+        };
+        let services = sdk.attributes.get("services").and_then(Value::as_array);
+        for service in services.into_iter().flatten().filter_map(Value::as_str) {
+            roles
+                .entry(AssetId(service.to_owned()))
+                .or_default()
+                .push((*criticality, format!("{verb} {}{}", sdk.name, place(sdk))));
+        }
+    }
+    roles
 }
 
 /// Applies classifications (computed beforehand from an immutable view) to the inventory.
@@ -133,6 +183,10 @@ fn criticality_of(asset: &Asset, classification: &Classification) -> (Criticalit
             reasons.push("high: holds personal data".to_owned());
         }
         _ => {}
+    }
+    for (floor, why) in &classification.roles {
+        criticality = criticality.max(*floor);
+        reasons.push(format!("{}: {why}", floor.as_str()));
     }
     if classification.internet_facing.is_some() && criticality < Criticality::High {
         criticality = Criticality::High;

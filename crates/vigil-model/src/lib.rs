@@ -26,9 +26,13 @@ pub fn run(inventory: &mut Inventory, scope: &Scope) -> SystemModel {
 
 fn classify_all(inventory: &Inventory, scope: &Scope) -> BTreeMap<AssetId, Classification> {
     let tf = Terraform::new(inventory);
+    let mut roles = classify::roles(inventory);
     let mut found: BTreeMap<AssetId, Classification> = BTreeMap::new();
     for asset in &inventory.assets {
-        let mut classification = Classification::default();
+        let mut classification = Classification {
+            roles: roles.remove(&asset.id).unwrap_or_default(),
+            ..Classification::default()
+        };
         classify::data_from_extraction(asset, &mut classification);
         classify::data_from_code(asset, &mut classification);
         if let Some((reason, evidence)) = build::exposure(&tf, asset) {

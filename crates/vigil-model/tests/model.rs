@@ -207,3 +207,65 @@ fn pipelines_deploying_with_cloud_keys_and_running_third_party_actions() {
         ".github/workflows/deploy.yml:7"
     );
 }
+
+#[test]
+fn payment_and_authentication_roles_raise_service_criticality() {
+    let manifest = |name: &str, deps: &str| format!("{{\"name\": \"{name}\", \"dependencies\": {{{deps}}}}}");
+    let checkout = manifest("checkout", "");
+    let accounts = manifest("accounts", "\"passport\": \"^0.7.0\"");
+    let catalog = manifest("catalog", "\"express\": \"^4.0.0\"");
+    let (inventory, _) = build(
+        &[
+            ("services/checkout/package.json", &checkout),
+            // Imported only (no lockfile): the import site attributes Stripe to the service.
+            (
+                "services/checkout/src/pay.js",
+                "const Stripe = require('stripe');\nmodule.exports = Stripe;\n",
+            ),
+            ("services/accounts/package.json", &accounts),
+            (
+                "services/accounts/package-lock.json",
+                r#"{"name": "accounts", "lockfileVersion": 3, "packages": {"": {"name": "accounts", "dependencies": {"passport": "^0.7.0"}}, "node_modules/passport": {"version": "0.7.0"}}}"#,
+            ),
+            ("services/catalog/package.json", &catalog),
+        ],
+        &Scope::default(),
+    );
+    let service = |name: &str| {
+        inventory
+            .of_kind(AssetKind::Service)
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no service {name}"))
+    };
+    let checkout = service("checkout");
+    assert_eq!(checkout.criticality, Criticality::Critical);
+    let why = checkout.attributes["classification"].to_string();
+    assert!(
+        why.contains("takes payments (PCI DSS scope) through Stripe (services/checkout/src/pay.js:1)"),
+        "{why}"
+    );
+    assert!(
+        checkout.data_classes.is_empty(),
+        "taking payments is a role, not proof that card data is held"
+    );
+    let accounts = service("accounts");
+    assert_eq!(accounts.criticality, Criticality::High);
+    assert!(
+        accounts.attributes["classification"]
+            .to_string()
+            .contains("authenticates users with Passport"),
+        "{}",
+        accounts.attributes["classification"]
+    );
+    assert_eq!(service("catalog").criticality, Criticality::Medium);
+
+    let stripe = inventory
+        .assets
+        .iter()
+        .find(|a| a.attr_str("sdk") == Some("stripe"))
+        .unwrap();
+    assert_eq!(
+        stripe.attributes["services"],
+        serde_json::json!(["service:services/checkout"])
+    );
+}

@@ -136,6 +136,11 @@ fn node_typescript_clinic() {
     assert_eq!(ai[0]["attributes"]["sdk"], "openai");
     assert_eq!(ai[0]["evidence"][0]["path"], "src/services/summary.ts");
     assert_eq!(assets(&document, "identity").len(), 1, "jsonwebtoken");
+    let service = &assets(&document, "service")[0];
+    assert_eq!(
+        service["criticality"], "critical",
+        "it takes payments through Stripe"
+    );
 
     let secrets: Vec<(String, String)> = assets(&document, "secret")
         .iter()

@@ -24,6 +24,7 @@ pub mod npm_pnpm_lock;
 pub mod npm_yarn_lock;
 pub mod nuget_packages_lock;
 pub mod nuget_project;
+pub mod openapi;
 pub mod php_composer_lock;
 pub mod pypi_pdm_lock;
 pub mod pypi_pipfile_lock;
