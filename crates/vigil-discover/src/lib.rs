@@ -94,6 +94,12 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
             why: "not scanned for secrets".into(),
         });
     }
+    if walked.skipped_symlink > 0 {
+        output.not_checked.push(NotChecked {
+            what: format!("{} symbolic links", walked.skipped_symlink),
+            why: "not followed: a link may lead out of the assessed root or into a loop".into(),
+        });
+    }
     for error in walked.errors {
         output
             .diagnostics

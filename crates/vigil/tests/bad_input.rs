@@ -10,7 +10,7 @@ use std::path::Path;
 
 use common::{stderr, vigil};
 
-fn write(root: &Path, path: &str, text: &str) {
+fn write(root: &Path, path: &str, text: impl AsRef<[u8]>) {
     let target = root.join(path);
     fs::create_dir_all(target.parent().unwrap()).unwrap();
     fs::write(target, text).unwrap();
@@ -226,7 +226,7 @@ fn oversized_files_are_skipped_and_counted() {
         "vigil.toml",
         "[discover]\nmax_file_size = \"1 KiB\"\n",
     );
-    write(repo.path(), "requirements.txt", &"flask==2.0.1\n".repeat(200));
+    write(repo.path(), "requirements.txt", "flask==2.0.1\n".repeat(200));
     let output = vigil(&["assess", repo.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -237,4 +237,115 @@ fn oversized_files_are_skipped_and_counted() {
             .unwrap()
             .contains("over the 1024-byte cap")
     );
+}
+
+/// One file of every hostile kind the acceptance list names, each next to a readable manifest so the run
+/// has something to do.
+#[cfg(unix)]
+fn hostile_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "requirements.txt", "flask==2.0.1\n");
+    // 50 MB: over the default 8 MiB cap, never read.
+    let mut big = "x = 1\n".repeat(50 * 1024 * 1024 / 6);
+    big.push_str("token = 'ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'\n");
+    write(root, "data/huge.py", &big);
+    // Just under the cap and a single line: the secret scanner and parsers must stay linear.
+    write(
+        root,
+        "static/bundle.min.js",
+        "var a=1;".repeat(7 * 1024 * 1024 / 8),
+    );
+    // Invalid UTF-8 in a file an extractor must read, and in an ordinary source file.
+    write(
+        root,
+        "worker/requirements.txt",
+        b"requests==2.0.0\n\xff\xfe bad\n",
+    );
+    write(root, "notes.txt", b"caf\xe9\n");
+    // 10,000-deep JSON as a lockfile (serde_json's recursion limit) and as an API description (the YAML
+    // reader's depth budget).
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    write(
+        root,
+        "web/package-lock.json",
+        format!("{{\"lockfileVersion\": 3, \"packages\": {deep}}}"),
+    );
+    write(
+        root,
+        "api/openapi.json",
+        format!("{{\"openapi\": \"3.0.0\", \"paths\": {deep}}}"),
+    );
+    // Billion laughs in a Kubernetes manifest (the workflow reader's case is in `broken_repository`).
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\na: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    for pair in names.windows(2) {
+        let (prev, name) = (pair[0], pair[1]);
+        bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    bomb.push_str("data: *j\n");
+    write(root, "k8s/configmap.yaml", &bomb);
+    // A symlink loop, a link to itself, and a directory link back to the root.
+    std::os::unix::fs::symlink(root.join("loop-b"), root.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink(root.join("loop-a"), root.join("loop-b")).unwrap();
+    std::os::unix::fs::symlink(root.join("self"), root.join("self")).unwrap();
+    std::os::unix::fs::symlink(root, root.join("web/again")).unwrap();
+    // Outside the root.
+    std::os::unix::fs::symlink("/etc/passwd", root.join("passwd")).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_files_each_get_a_diagnostic_within_bounded_memory() {
+    let repo = hostile_repository();
+    let path = repo.path().to_str().unwrap();
+    let output = vigil(&["inventory", path, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let coverage = &document["coverage"];
+    let reported: Vec<String> = coverage["not_checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| format!("{}: {}", n["what"].as_str().unwrap(), n["why"].as_str().unwrap()))
+        .chain(document["diagnostics"].as_array().unwrap().iter().map(|d| {
+            format!(
+                "{}:{}: {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        }))
+        .collect();
+    let says = |prefix: &str, words: &str| {
+        assert!(
+            reported
+                .iter()
+                .any(|r| r.starts_with(prefix) && r.contains(words)),
+            "nothing for {prefix} ({words}) in {reported:?}"
+        );
+    };
+    says("data/huge.py", "cap");
+    says("worker/requirements.txt", "UTF-8");
+    says("web/package-lock.json", "recursion limit");
+    says("api/openapi.json", "recursion limit");
+    says("k8s/configmap.yaml", "invalid YAML");
+    says("5 symbolic links", "not followed");
+    says("1 binary or non-UTF-8 files", "secrets");
+    assert_eq!(coverage["skipped_symlink"], 5);
+    assert_eq!(coverage["skipped_too_large"], 1);
+    let text = document.to_string();
+    assert!(!text.contains("root:x:0"), "read through a link out of the root");
+    assert!(text.contains("flask"), "the readable manifest was still read");
+
+    // Peak RSS of the child processes so far (this test binary's, all small): bounded memory means the
+    // 50 MB file was never loaded and the bomb never expanded.
+    let peak_kib = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .unwrap()
+        .max_rss();
+    eprintln!("peak RSS of vigil runs: {} MiB", peak_kib / 1024);
+    assert!(peak_kib < 160 * 1024, "peak RSS {peak_kib} KiB");
 }
