@@ -25,6 +25,20 @@ const SCHEMES: [&str; 17] = [
     "memcached",
 ];
 
+/// Whether `text` holds `scheme://` for a datastore scheme anywhere: only then is the file parsed for
+/// connection strings.
+pub fn may_contain(text: &str) -> bool {
+    text.match_indices("://").any(|(at, _)| {
+        let before = &text.as_bytes()[..at];
+        let start = before
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'+'))
+            .map_or(0, |p| p + 1);
+        let scheme = &text[start..at];
+        SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+    })
+}
+
 pub fn connections(file: &SyntaxFile<'_>) -> Vec<Connection> {
     let mut found = Vec::new();
     file.walk(|node| {

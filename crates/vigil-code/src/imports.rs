@@ -1,176 +1,269 @@
 //! Imports per file, for every language: what external modules the code uses (reachability in the
 //! vulnerability stage, SDK and AI detection in the inventory). Relative imports of the project's own files
 //! are left out.
+//!
+//! Every source file is read for imports, so this is a pattern search over the text with comments and
+//! string contents blanked ([`crate::lexer`]), not a parse: keywords are only found in code, and a module
+//! name is read from the original text at the blanked string's place. What each language counts:
+//! - JavaScript/TypeScript: `import ... from 'm'` (over several lines too), `import 'm'`,
+//!   `export ... from 'm'`, `require('m')` and `import('m')` (not `x.require(...)`);
+//! - Python: `import a.b, c as d` and `from m import x` at the start of a line (indented too);
+//! - Go: `import "m"`, `import alias "m"` and `import ( ... )` blocks;
+//! - Java: `import a.b.C;`, `import static a.b.C.m;`, `import a.b.*;` (as `a.b`);
+//! - Ruby: `require 'm'` without interpolation (`require_relative` is the project's own code);
+//! - PHP: `use A\B;`, `use A\B as C, D\E;`, `use function A\f;`, `use A\{B, C};` (as `A\B`, `A\C`);
+//! - C#: `using A.B;`, `global using A.B;`, `using static A.B;`, `using X = A.B;` (as `A.B`);
+//! - Rust: the first segment of `use a::b` and `extern crate a` (not `crate`, `self`, `super`, `std`,
+//!   `core`, `alloc`).
+//!
+//! The line of an import is the line of its keyword (`import`, `require`, `use`...); for a Go block, of
+//! each path.
 
-use tree_sitter::Node;
+use std::sync::OnceLock;
+
+use regex::{Captures, Regex};
 
 use crate::facts::Import;
 use crate::language::Language;
-use crate::syntax::{SyntaxFile, line, named_children};
+use crate::lexer::blank_comments_and_strings;
 
-pub fn imports(file: &SyntaxFile<'_>) -> Vec<Import> {
-    let mut found = Vec::new();
-    file.walk(|node| {
-        let modules = match file.language {
-            Language::JavaScript | Language::TypeScript | Language::Tsx => javascript(file, node),
-            Language::Python => python(file, node),
-            Language::Go => go(file, node),
-            Language::Java => java(file, node),
-            Language::Ruby => ruby(file, node),
-            Language::Php => php(file, node),
-            Language::CSharp => csharp(file, node),
-            Language::Rust => rust(file, node),
-        };
-        for module in modules {
-            if !module.is_empty() && !module.starts_with('.') && !module.starts_with('/') {
-                found.push(Import {
-                    module,
-                    line: line(node),
-                });
-            }
-        }
-    });
-    found.sort();
-    found.dedup();
-    found
+/// A quoted string in blanked code: the delimiters around blanks.
+const QUOTED: &str = r#"["'`]( *)["'`]"#;
+
+struct Patterns {
+    javascript: Regex,
+    python: Regex,
+    go: Regex,
+    go_block_path: Regex,
+    java: Regex,
+    ruby: Regex,
+    php: Regex,
+    csharp: Regex,
+    rust: Regex,
 }
 
-fn javascript(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    match node.kind() {
-        // import x from 'm'; export { y } from 'm';
-        "import_statement" | "export_statement" => node
-            .child_by_field_name("source")
-            .and_then(|s| file.string_value(s))
-            .into_iter()
-            .collect(),
-        // require('m'), import('m')
-        "call_expression" => {
-            let Some(function) = node.child_by_field_name("function") else {
-                return Vec::new();
-            };
-            let callee = file.text_of(function);
-            if callee != "require" && function.kind() != "import" {
-                return Vec::new();
-            }
-            first_string_argument(file, node).into_iter().collect()
-        }
-        _ => Vec::new(),
-    }
+/// The compiled patterns; `None` only if one fails to compile, which a unit test rules out.
+fn patterns() -> Option<&'static Patterns> {
+    static PATTERNS: OnceLock<Option<Patterns>> = OnceLock::new();
+    PATTERNS.get_or_init(compile_patterns).as_ref()
 }
 
-fn first_string_argument(file: &SyntaxFile<'_>, call: Node<'_>) -> Option<String> {
-    let arguments = call.child_by_field_name("arguments")?;
-    let first = named_children(arguments).into_iter().next()?;
-    file.string_value(first)
+fn compile_patterns() -> Option<Patterns> {
+    let compile = |pattern: &str| Regex::new(&pattern.replace("QUOTED", QUOTED)).ok();
+    Some(Patterns {
+        javascript: compile(
+            r"(?m)(?:^|[^\w$.])(?P<kw>import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?QUOTED|export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*QUOTED|(?:require|import)\s*\(\s*QUOTED)",
+        )?,
+        python: compile(
+            r"(?m)^[ \t]*(?P<kw>import[ \t]+(?P<names>[\w. \t,]+)|from[ \t]+(?P<from>[\w.]+)[ \t]+import\b)",
+        )?,
+        go: compile(r"(?m)(?:^|[^\w.])(?P<kw>import)\s*(?:\((?P<block>[^)]*)\)|(?:[\w.]+\s+)?QUOTED)")?,
+        go_block_path: compile(r"QUOTED")?,
+        java: compile(r"(?m)^[ \t]*(?P<kw>import)\s+(?:static\s+)?(?P<name>[\w.]+?)(?:\.\*)?\s*;")?,
+        ruby: compile(r"(?m)(?:^|[^\w.:])(?P<kw>require)\s*\(?\s*QUOTED")?,
+        php: compile(
+            r"(?m)^[ \t]*(?P<kw>use)\s+(?:function\s+|const\s+)?(?P<names>[\w\\][\w\\\s,{}]*?)\s*;",
+        )?,
+        csharp: compile(
+            r"(?m)^[ \t]*(?:global\s+)?(?P<kw>using)\s+(?:static\s+)?(?:\w+\s*=\s*)?(?P<name>[\w.]+)\s*;",
+        )?,
+        rust: compile(
+            r"(?m)(?:^|[^\w:])(?:(?P<kw>use)\s+(?:::)?\{?\s*(?P<use>\w+)|(?P<extern>extern)\s+crate\s+(?P<crate>\w+))",
+        )?,
+    })
 }
 
-fn python(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    match node.kind() {
-        "import_statement" => named_children(node)
-            .into_iter()
-            .map(|name| match name.kind() {
-                "aliased_import" => name.child_by_field_name("name").map_or("", |n| file.text_of(n)),
-                _ => file.text_of(name),
-            })
-            .map(str::to_owned)
-            .collect(),
-        "import_from_statement" => node
-            .child_by_field_name("module_name")
-            .filter(|m| m.kind() == "dotted_name")
-            .map(|m| file.text_of(m).to_owned())
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn go(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    if node.kind() != "import_spec" {
+/// The external modules `text` imports, sorted, one entry per (module, line).
+pub fn imports(text: &str, language: Language) -> Vec<Import> {
+    if !may_import(text, language) {
         return Vec::new();
     }
-    node.child_by_field_name("path")
-        .and_then(|p| file.string_value(p))
-        .into_iter()
-        .collect()
-}
-
-fn java(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    if node.kind() != "import_declaration" {
-        return Vec::new();
-    }
-    named_children(node)
-        .into_iter()
-        .find(|c| matches!(c.kind(), "scoped_identifier" | "identifier"))
-        .map(|c| file.text_of(c).to_owned())
-        .into_iter()
-        .collect()
-}
-
-fn ruby(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    if node.kind() != "call" {
-        return Vec::new();
-    }
-    let method = node.child_by_field_name("method").map(|m| file.text_of(m));
-    if method != Some("require") || node.child_by_field_name("receiver").is_some() {
-        return Vec::new();
-    }
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(patterns) = patterns() else {
         return Vec::new();
     };
-    named_children(arguments)
-        .into_iter()
-        .next()
-        .filter(|a| a.kind() == "string")
-        .map(|a| file.text_of(a).trim_matches(['"', '\'']).to_owned())
-        .filter(|m| !m.contains("#{"))
-        .into_iter()
-        .collect()
-}
-
-fn php(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    if node.kind() != "namespace_use_clause" {
-        return Vec::new();
+    let code = blank_comments_and_strings(text, language);
+    let mut lines = LineCounter::new(text);
+    let mut found: Vec<(String, usize)> = Vec::new();
+    match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            for captures in patterns.javascript.captures_iter(&code) {
+                if let Some(module) = quoted(text, &captures) {
+                    found.push((module, keyword_at(&captures)));
+                }
+            }
+        }
+        Language::Python => {
+            for captures in patterns.python.captures_iter(&code) {
+                let at = keyword_at(&captures);
+                if let Some(names) = captures.name("names") {
+                    for name in names.as_str().split(',') {
+                        let module = name.split_whitespace().next().unwrap_or("");
+                        found.push((module.to_owned(), at));
+                    }
+                } else if let Some(module) = captures.name("from") {
+                    found.push((module.as_str().to_owned(), at));
+                }
+            }
+        }
+        Language::Go => {
+            for captures in patterns.go.captures_iter(&code) {
+                if let Some(block) = captures.name("block") {
+                    for path in patterns.go_block_path.captures_iter(block.as_str()) {
+                        if let Some(blanks) = path.get(1) {
+                            let start = block.start() + blanks.start();
+                            let module = &text[start..start + blanks.len()];
+                            found.push((module.to_owned(), start));
+                        }
+                    }
+                } else if let Some(module) = quoted(text, &captures) {
+                    found.push((module, keyword_at(&captures)));
+                }
+            }
+        }
+        Language::Java | Language::CSharp => {
+            let pattern = if language == Language::Java {
+                &patterns.java
+            } else {
+                &patterns.csharp
+            };
+            for captures in pattern.captures_iter(&code) {
+                if let Some(name) = captures.name("name") {
+                    found.push((name.as_str().to_owned(), keyword_at(&captures)));
+                }
+            }
+        }
+        Language::Ruby => {
+            for captures in patterns.ruby.captures_iter(&code) {
+                if let Some(module) = quoted(text, &captures).filter(|m| !m.contains("#{")) {
+                    found.push((module, keyword_at(&captures)));
+                }
+            }
+        }
+        Language::Php => {
+            for captures in patterns.php.captures_iter(&code) {
+                if let Some(names) = captures.name("names") {
+                    let at = keyword_at(&captures);
+                    found.extend(php_names(names.as_str()).into_iter().map(|name| (name, at)));
+                }
+            }
+        }
+        Language::Rust => {
+            for captures in patterns.rust.captures_iter(&code) {
+                let (Some(keyword), Some(name)) = (
+                    captures.name("kw").or_else(|| captures.name("extern")),
+                    captures.name("use").or_else(|| captures.name("crate")),
+                ) else {
+                    continue;
+                };
+                let name = name.as_str();
+                if captures.name("use").is_some()
+                    && matches!(name, "crate" | "self" | "super" | "std" | "core" | "alloc")
+                {
+                    continue;
+                }
+                found.push((name.to_owned(), keyword.start()));
+            }
+        }
     }
-    named_children(node)
+    let mut imports: Vec<Import> = found
         .into_iter()
-        .find(|c| matches!(c.kind(), "qualified_name" | "name"))
-        .map(|c| file.text_of(c).trim_start_matches('\\').to_owned())
-        .into_iter()
-        .collect()
+        .filter(|(module, _)| !module.is_empty() && !module.starts_with('.') && !module.starts_with('/'))
+        .map(|(module, offset)| Import {
+            module,
+            line: lines.line_at(offset),
+        })
+        .collect();
+    imports.sort();
+    imports.dedup();
+    imports
 }
 
-fn csharp(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    if node.kind() != "using_directive" {
-        return Vec::new();
+/// A cheap test that the keyword of an import appears at all: most files are skipped before blanking.
+fn may_import(text: &str, language: Language) -> bool {
+    match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            text.contains("import") || text.contains("require") || text.contains("export")
+        }
+        Language::Python | Language::Go | Language::Java => text.contains("import"),
+        Language::Ruby => text.contains("require"),
+        Language::Php | Language::Rust => text.contains("use") || text.contains("extern"),
+        Language::CSharp => text.contains("using"),
     }
-    named_children(node)
-        .into_iter()
-        .rfind(|c| matches!(c.kind(), "qualified_name" | "identifier"))
-        .map(|c| file.text_of(c).to_owned())
-        .into_iter()
+}
+
+fn keyword_at(captures: &Captures<'_>) -> usize {
+    captures.name("kw").map_or(0, |m| m.start())
+}
+
+/// The original text of the first quoted string the pattern captured (group 1 onwards).
+fn quoted(text: &str, captures: &Captures<'_>) -> Option<String> {
+    let blanks = captures.iter().skip(1).flatten().find(|m| {
+        m.as_str().bytes().all(|b| b == b' ')
+            && text
+                .as_bytes()
+                .get(m.start().wrapping_sub(1))
+                .is_some_and(|q| matches!(q, b'"' | b'\'' | b'`'))
+    })?;
+    text.get(blanks.range()).map(str::to_owned)
+}
+
+/// `A\B as C, D\E` → `A\B`, `D\E`; `A\{B, C as D}` → `A\B`, `A\C`; leading `\` dropped.
+fn php_names(clause: &str) -> Vec<String> {
+    if let Some((prefix, group)) = clause.split_once('{') {
+        let prefix = prefix.trim().trim_start_matches('\\');
+        return group
+            .trim_end_matches('}')
+            .split(',')
+            .filter_map(|member| member.split_whitespace().next())
+            .map(|member| format!("{prefix}{member}"))
+            .collect();
+    }
+    clause
+        .split(',')
+        .filter_map(|item| item.split_whitespace().next())
+        .map(|name| name.trim_start_matches('\\').to_owned())
         .collect()
 }
 
-fn rust(file: &SyntaxFile<'_>, node: Node<'_>) -> Vec<String> {
-    match node.kind() {
-        "use_declaration" => node
-            .child_by_field_name("argument")
-            .map(|a| file.text_of(a))
-            .and_then(|path| path.split("::").next())
-            .map(|root| root.trim_start_matches('{').trim().to_owned())
-            .filter(|root| {
-                !matches!(
-                    root.as_str(),
-                    "crate" | "self" | "super" | "std" | "core" | "alloc"
-                )
-            })
-            .into_iter()
-            .collect(),
-        "extern_crate_declaration" => node
-            .child_by_field_name("name")
-            .map(|n| file.text_of(n).to_owned())
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
+/// Lines of increasing offsets, counted once over the text.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `offset`; offsets may come in any order (earlier ones recount from the start).
+    fn line_at(&mut self, offset: usize) -> u32 {
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let end = offset.min(self.text.len());
+        let newlines = self.text[self.offset..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.offset = end;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_pattern_compiles() {
+        assert!(super::compile_patterns().is_some());
     }
 }

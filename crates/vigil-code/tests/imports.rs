@@ -103,3 +103,86 @@ fn unsupported_files_are_not_read() {
     assert!(analyze("README.md", "# hi").is_none());
     assert!(analyze("dist/app.min.js", "var a=1").is_none());
 }
+
+#[test]
+fn comments_and_strings_are_not_imports() {
+    let js = r#"/**
+ * Example:
+ *   const x = require('jsdoc-example');
+ *   import y from 'also-not';
+ */
+// import z from 'commented';
+const message = "require('in-a-string')";
+const pattern = /import 'regex'/;
+import {
+  a,
+  b as c,
+} from 'multi-line';
+export * from 'star-export';
+const lib = obj.require('member-call');
+"#;
+    assert_eq!(
+        modules("src/a.ts", js),
+        owned(&[("multi-line", 9), ("star-export", 13)])
+    );
+    let py = "\"\"\"Usage:\n\n    >>> import doctest_only\n\"\"\"\n# import commented\nimport requests  # trailing\ndef f():\n    from boto3.session import Session\ns = 'import nope'\n";
+    assert_eq!(
+        modules("a.py", py),
+        owned(&[("boto3.session", 8), ("requests", 6)])
+    );
+}
+
+#[test]
+fn every_import_form() {
+    let go = "package main\n\nimport \"net/http\"\nimport log \"github.com/sirupsen/logrus\"\nimport (\n\t_ \"github.com/lib/pq\"\n\t. \"strings\" // dot import\n\t// \"commented/out\"\n)\n";
+    assert_eq!(
+        modules("main.go", go),
+        owned(&[
+            ("github.com/lib/pq", 6),
+            ("github.com/sirupsen/logrus", 4),
+            ("net/http", 3),
+            ("strings", 7)
+        ])
+    );
+    assert_eq!(
+        modules(
+            "A.java",
+            "package a;\nimport java.util.*;\n/* import hidden.Thing; */\n"
+        ),
+        owned(&[("java.util", 2)])
+    );
+    assert_eq!(
+        modules(
+            "a.php",
+            "<?php\nuse App\\{Models\\User, Http\\Kernel as K};\nuse function Illuminate\\Support\\collect;\nuse \\Stripe\\Stripe, Monolog\\Logger as Log;\n$f = function () use ($x) {};\n"
+        ),
+        owned(&[
+            ("App\\Http\\Kernel", 2),
+            ("App\\Models\\User", 2),
+            ("Illuminate\\Support\\collect", 3),
+            ("Monolog\\Logger", 4),
+            ("Stripe\\Stripe", 4)
+        ])
+    );
+    assert_eq!(
+        modules(
+            "A.cs",
+            "global using System.Text;\nusing Json = Newtonsoft.Json;\nusing static System.Math;\nusing (var s = Open()) { }\n"
+        ),
+        owned(&[("Newtonsoft.Json", 2), ("System.Math", 3), ("System.Text", 1)])
+    );
+    assert_eq!(
+        modules(
+            "lib.rs",
+            "pub use serde::Serialize;\npub(crate) use ::tokio::sync;\n// use commented::x;\nlet s = \"use fake::y\";\n"
+        ),
+        owned(&[("serde", 1), ("tokio", 2)])
+    );
+    assert_eq!(
+        modules(
+            "app.rb",
+            "require \"json\"\nrequire \"#{dir}/x\"\n# require 'commented'\nrequire('net/http')\n"
+        ),
+        owned(&[("json", 1), ("net/http", 4)])
+    );
+}

@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::{Framework, imports_any, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -40,8 +41,8 @@ impl Framework for Actix {
         "actix"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Rust && imports_any(imports, &["actix_web"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Rust && imports_any(source.imports, &["actix_web"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -32,6 +32,7 @@ use tree_sitter::Node;
 
 use super::spring::join_route;
 use super::{Framework, imports_any};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -74,15 +75,13 @@ impl Framework for AspNetCore {
         "aspnet"
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::CSharp
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::CSharp
+            && (imports_any(source.imports, &["Microsoft.AspNetCore"])
+                || MARKERS.iter().any(|m| source.text.contains(m)))
     }
 
-    fn endpoints(&self, file: &SyntaxFile<'_>, imports: &[Import], out: &mut Vec<Endpoint>) {
-        if !imports_any(imports, &["Microsoft.AspNetCore"]) && !MARKERS.iter().any(|m| file.text.contains(m))
-        {
-            return;
-        }
+    fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {
         controllers(file, out);
         minimal_apis(file, out);
     }

@@ -27,6 +27,7 @@ use super::actix::{
     method_call,
 };
 use super::{Framework, imports_any};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -43,8 +44,8 @@ impl Framework for Axum {
         "axum"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Rust && imports_any(imports, &["axum"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Rust && imports_any(source.imports, &["axum"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

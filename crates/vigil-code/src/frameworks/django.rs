@@ -20,6 +20,7 @@
 use tree_sitter::Node;
 
 use super::{Framework, imports_any, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -37,8 +38,10 @@ impl Framework for Django {
         "django"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Python && imports_any(imports, &["django"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Python
+            && imports_any(source.imports, &["django"])
+            && is_urls_file(source.path)
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

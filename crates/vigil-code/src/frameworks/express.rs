@@ -10,8 +10,8 @@
 use tree_sitter::Node;
 
 use super::{Framework, HTTP_METHODS, imports_any, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
-use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
 
 #[derive(Debug)]
@@ -46,8 +46,8 @@ impl Framework for Express {
         "express"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language.is_javascript_family() && imports_any(imports, &SERVER_MODULES)
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language.is_javascript_family() && imports_any(source.imports, &SERVER_MODULES)
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, imports: &[Import], out: &mut Vec<Endpoint>) {

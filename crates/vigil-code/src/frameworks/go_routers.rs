@@ -29,6 +29,7 @@ use tree_sitter::Node;
 
 use super::actix::descendants;
 use super::{Framework, imports_any, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -72,11 +73,11 @@ impl Framework for GoRouters {
         "go_routers"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Go
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Go
             && LIBRARIES
                 .iter()
-                .any(|(module, _)| imports_any(imports, &[module]))
+                .any(|(module, _)| imports_any(source.imports, &[module]))
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -15,6 +15,7 @@ use super::spring::{
     Annotation, Auth, annotation_element, annotations, join_route, literal_strings, qualified,
 };
 use super::{Framework, imports_any};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -29,8 +30,8 @@ impl Framework for JaxRs {
         "jaxrs"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Java && imports_any(imports, &["javax.ws.rs", "jakarta.ws.rs"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Java && imports_any(source.imports, &["javax.ws.rs", "jakarta.ws.rs"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -23,6 +23,7 @@ use tree_sitter::Node;
 
 use super::rails::singularize;
 use super::{Framework, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -39,8 +40,12 @@ impl Framework for Laravel {
 
     /// Route files need not import the `Route` facade (it is a global alias): the path decides, in
     /// [`Framework::endpoints`].
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::Php
+    fn applies(&self, source: &Source<'_>) -> bool {
+        let parts: Vec<&str> = source.path.split(['/', '\\']).collect();
+        source.language == Language::Php
+            && parts
+                .split_last()
+                .is_some_and(|(_, dirs)| dirs.contains(&"routes"))
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -15,14 +15,17 @@ mod python_web;
 mod rails;
 mod spring;
 
+use crate::Source;
 use crate::facts::{Endpoint, Import};
-use crate::language::Language;
 use crate::syntax::SyntaxFile;
 
 /// One web framework's endpoint finder.
 pub trait Framework: Sync {
     fn name(&self) -> &'static str;
-    fn applies(&self, language: Language, imports: &[Import]) -> bool;
+    /// Whether the file may declare endpoints of this framework, from its path, text and imports only: a
+    /// file no framework or reader applies to is never parsed, so this must hold whenever `endpoints`
+    /// could find something.
+    fn applies(&self, source: &Source<'_>) -> bool;
     fn endpoints(&self, file: &SyntaxFile<'_>, imports: &[Import], out: &mut Vec<Endpoint>);
 }
 

@@ -20,8 +20,8 @@ use tree_sitter::Node;
 
 use super::spring::{join_route, qualified};
 use super::{Framework, imports_any, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
-use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
 
 #[derive(Debug)]
@@ -46,8 +46,8 @@ impl Framework for NestJs {
         "nestjs"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language.is_javascript_family() && imports_any(imports, &["@nestjs/common"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language.is_javascript_family() && imports_any(source.imports, &["@nestjs/common"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -27,8 +27,8 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::{Framework, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
-use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
 
 #[derive(Debug)]
@@ -56,8 +56,11 @@ impl Framework for NextJs {
         "nextjs"
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language.is_javascript_family()
+    /// API routes are known by their path: `pages/api/**` or an App Router `route.*` file.
+    fn applies(&self, source: &Source<'_>) -> bool {
+        let name = source.path.rsplit(['/', '\\']).next().unwrap_or(source.path);
+        source.language.is_javascript_family()
+            && (source.path.replace('\\', "/").contains("pages/api/") || name.starts_with("route."))
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::{Framework, HTTP_METHODS, imports_any, looks_like_auth};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -26,8 +27,8 @@ impl Framework for Flask {
         "flask"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Python && imports_any(imports, &["flask"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Python && imports_any(source.imports, &["flask"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {
@@ -40,8 +41,8 @@ impl Framework for FastApi {
         "fastapi"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Python && imports_any(imports, &["fastapi"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Python && imports_any(source.imports, &["fastapi"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

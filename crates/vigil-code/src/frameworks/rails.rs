@@ -19,6 +19,7 @@
 use tree_sitter::Node;
 
 use super::Framework;
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -34,8 +35,8 @@ impl Framework for Rails {
     }
 
     /// Routes files import nothing: the path decides, in [`Framework::endpoints`].
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::Ruby
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Ruby && is_routes_file(source.path)
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

@@ -21,6 +21,7 @@
 use tree_sitter::Node;
 
 use super::{Framework, imports_any};
+use crate::Source;
 use crate::facts::{Endpoint, Import};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, line, named_children};
@@ -45,8 +46,8 @@ impl Framework for Spring {
         "spring"
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Java && imports_any(imports, &["org.springframework"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Java && imports_any(source.imports, &["org.springframework"])
     }
 
     fn endpoints(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Endpoint>) {

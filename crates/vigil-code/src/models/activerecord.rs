@@ -15,6 +15,7 @@ use tree_sitter::Node;
 
 use super::ModelReader;
 use super::common::{field, nodes_of_kind, push_model};
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, named_children};
@@ -41,8 +42,12 @@ impl ModelReader for ActiveRecord {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::Ruby
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Ruby
+            && (source.path.ends_with("schema.rb")
+                || ["ActiveRecord", "ApplicationRecord"]
+                    .iter()
+                    .any(|m| source.text.contains(m)))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

@@ -13,6 +13,7 @@ use super::ModelReader;
 use super::common::{
     field, last_segment, push_model, py_callee, py_class_assignments, py_classes, py_derived,
 };
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::frameworks::imports_any;
 use crate::language::Language;
@@ -30,8 +31,10 @@ impl ModelReader for Django {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Python && imports_any(imports, &["django"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Python
+            && imports_any(source.imports, &["django"])
+            && MODEL_BASES.iter().any(|base| source.text.contains(base))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

@@ -13,8 +13,8 @@ use tree_sitter::Node;
 
 use super::ModelReader;
 use super::common::{field, js_class_decorators, js_key, js_members, nodes_of_kind, push_model};
+use crate::Source;
 use crate::facts::{Field, Import, Model};
-use crate::language::Language;
 use crate::syntax::{SyntaxFile, named_children};
 
 #[derive(Debug)]
@@ -29,8 +29,11 @@ impl ModelReader for Dto {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language.is_javascript_family()
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language.is_javascript_family()
+            && (source.text.contains("Dto")
+                || source.text.contains("DTO")
+                || source.text.contains("class-validator"))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use super::ModelReader;
 use super::common::{field, last_segment, nodes_of_kind, push_model};
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, named_children};
@@ -26,8 +27,11 @@ impl ModelReader for EntityFramework {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::CSharp
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::CSharp
+            && ["DbContext", "Table", "Key"]
+                .iter()
+                .any(|marker| source.text.contains(marker))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

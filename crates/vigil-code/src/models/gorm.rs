@@ -11,6 +11,7 @@ use tree_sitter::Node;
 
 use super::ModelReader;
 use super::common::{field, last_segment, nodes_of_kind, push_model};
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, named_children};
@@ -25,8 +26,9 @@ impl ModelReader for Gorm {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::Go
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Go
+            && (source.text.contains("gorm") || source.text.contains("AutoMigrate"))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use super::ModelReader;
 use super::common::{field, last_segment, nodes_of_kind, push_model};
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::language::Language;
 use crate::syntax::{SyntaxFile, named_children};
@@ -28,8 +29,8 @@ impl ModelReader for Jpa {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
-        language == Language::Java
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Java && ENTITY_ANNOTATIONS.iter().any(|a| source.text.contains(a))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

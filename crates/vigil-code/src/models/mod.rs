@@ -25,14 +25,16 @@ mod typeorm;
 
 pub use prisma::prisma_models;
 
+use crate::Source;
 use crate::facts::{Import, Model};
-use crate::language::Language;
 use crate::syntax::SyntaxFile;
 
 /// One ORM or schema library's model reader.
 pub trait ModelReader: Sync {
     fn name(&self) -> &'static str;
-    fn applies(&self, language: Language, imports: &[Import]) -> bool;
+    /// Whether the file may hold models of this library, from its path, text and imports only (see
+    /// [`crate::frameworks::Framework::applies`]).
+    fn applies(&self, source: &Source<'_>) -> bool;
     fn models(&self, file: &SyntaxFile<'_>, imports: &[Import], out: &mut Vec<Model>);
 }
 

@@ -16,9 +16,9 @@ use super::common::{
     field, js_arguments, js_binding, js_class_decorators, js_members, js_object_fields, last_segment,
     nodes_of_kind, push_model,
 };
+use crate::Source;
 use crate::facts::{Import, Model};
 use crate::frameworks::imports_any;
-use crate::language::Language;
 use crate::syntax::SyntaxFile;
 
 #[derive(Debug)]
@@ -31,8 +31,9 @@ impl ModelReader for Mongoose {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language.is_javascript_family() && imports_any(imports, &["mongoose", "@nestjs/mongoose"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language.is_javascript_family()
+            && imports_any(source.imports, &["mongoose", "@nestjs/mongoose"])
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

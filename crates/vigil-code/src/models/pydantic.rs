@@ -8,6 +8,7 @@
 
 use super::ModelReader;
 use super::common::{field, last_segment, push_model, py_class_assignments, py_classes, py_derived};
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::frameworks::imports_any;
 use crate::language::Language;
@@ -23,8 +24,10 @@ impl ModelReader for Pydantic {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language == Language::Python && imports_any(imports, &["pydantic"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language == Language::Python
+            && imports_any(source.imports, &["pydantic"])
+            && source.text.contains("BaseModel")
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {

@@ -20,6 +20,7 @@ use super::ModelReader;
 use super::common::{
     field, last_segment, nodes_of_kind, push_model, py_callee, py_class_assignments, py_classes,
 };
+use crate::Source;
 use crate::facts::{Field, Import, Model};
 use crate::frameworks::imports_any;
 use crate::language::Language;
@@ -43,9 +44,14 @@ impl ModelReader for SqlAlchemy {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, _imports: &[Import]) -> bool {
+    fn applies(&self, source: &Source<'_>) -> bool {
         // Flask-SQLAlchemy models may import nothing from SQLAlchemy itself (see the module doc).
-        language == Language::Python
+        let columns = COLUMN_CALLS.iter().any(|call| source.text.contains(call));
+        let imported = imports_any(source.imports, &["sqlalchemy", "flask_sqlalchemy"]);
+        source.language == Language::Python
+            && source.text.contains("class ")
+            && ((imported && (columns || source.text.contains("Mapped[")))
+                || (columns && source.text.contains(".Model")))
     }
 
     fn models(&self, file: &SyntaxFile<'_>, imports: &[Import], out: &mut Vec<Model>) {

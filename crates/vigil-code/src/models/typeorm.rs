@@ -9,9 +9,9 @@
 
 use super::ModelReader;
 use super::common::{field, js_class_decorators, js_members, last_segment, nodes_of_kind, push_model};
+use crate::Source;
 use crate::facts::{Import, Model};
 use crate::frameworks::imports_any;
-use crate::language::Language;
 use crate::syntax::SyntaxFile;
 
 #[derive(Debug)]
@@ -27,8 +27,8 @@ impl ModelReader for TypeOrm {
         FRAMEWORK
     }
 
-    fn applies(&self, language: Language, imports: &[Import]) -> bool {
-        language.is_javascript_family() && imports_any(imports, &["typeorm"])
+    fn applies(&self, source: &Source<'_>) -> bool {
+        source.language.is_javascript_family() && imports_any(source.imports, &["typeorm"])
     }
 
     fn models(&self, file: &SyntaxFile<'_>, _imports: &[Import], out: &mut Vec<Model>) {
