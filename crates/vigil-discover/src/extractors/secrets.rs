@@ -38,7 +38,7 @@ const DETECTORS: &[Detector] = &[
         title: "AWS access key id",
         high_confidence: true,
         ai: false,
-        pattern: r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b",
+        pattern: r"(?-u:\b)((?:AKIA|ASIA)[0-9A-Z]{16})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -46,7 +46,7 @@ const DETECTORS: &[Detector] = &[
         title: "AWS secret access key",
         high_confidence: true,
         ai: false,
-        pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})\b"#,
+        pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?-u:\b)"#,
         group: 1,
     },
     Detector {
@@ -54,7 +54,7 @@ const DETECTORS: &[Detector] = &[
         title: "GitHub token",
         high_confidence: true,
         ai: false,
-        pattern: r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})\b",
+        pattern: r"(?-u:\b)((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -62,7 +62,7 @@ const DETECTORS: &[Detector] = &[
         title: "GitLab personal access token",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(glpat-[A-Za-z0-9_\-]{20,})",
+        pattern: r"(?-u:\b)(glpat-[A-Za-z0-9_\-]{20,})",
         group: 1,
     },
     Detector {
@@ -70,7 +70,7 @@ const DETECTORS: &[Detector] = &[
         title: "Slack token",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(xox[baprs]-[A-Za-z0-9-]{10,})",
+        pattern: r"(?-u:\b)(xox[baprs]-[A-Za-z0-9-]{10,})",
         group: 1,
     },
     Detector {
@@ -86,7 +86,7 @@ const DETECTORS: &[Detector] = &[
         title: "Stripe live secret key",
         high_confidence: true,
         ai: false,
-        pattern: r"\b((?:sk|rk)_live_[0-9A-Za-z]{24,})",
+        pattern: r"(?-u:\b)((?:sk|rk)_live_[0-9A-Za-z]{24,})",
         group: 1,
     },
     Detector {
@@ -94,7 +94,7 @@ const DETECTORS: &[Detector] = &[
         title: "Stripe test secret key",
         high_confidence: true,
         ai: false,
-        pattern: r"\b((?:sk|rk)_test_[0-9A-Za-z]{24,})",
+        pattern: r"(?-u:\b)((?:sk|rk)_test_[0-9A-Za-z]{24,})",
         group: 1,
     },
     Detector {
@@ -102,7 +102,7 @@ const DETECTORS: &[Detector] = &[
         title: "Twilio API key",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(SK[0-9a-f]{32})\b",
+        pattern: r"(?-u:\b)(SK[0-9a-f]{32})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -110,7 +110,7 @@ const DETECTORS: &[Detector] = &[
         title: "SendGrid API key",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})\b",
+        pattern: r"(?-u:\b)(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -118,7 +118,7 @@ const DETECTORS: &[Detector] = &[
         title: "Google API key",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})\b",
+        pattern: r"(?-u:\b)(AIza[0-9A-Za-z_\-]{35})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -126,7 +126,7 @@ const DETECTORS: &[Detector] = &[
         title: "npm access token",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
+        pattern: r"(?-u:\b)(npm_[A-Za-z0-9]{36})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -134,7 +134,7 @@ const DETECTORS: &[Detector] = &[
         title: "PyPI upload token",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})",
+        pattern: r"(?-u:\b)(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})",
         group: 1,
     },
     Detector {
@@ -150,7 +150,7 @@ const DETECTORS: &[Detector] = &[
         title: "OpenAI API key",
         high_confidence: true,
         ai: true,
-        pattern: r"\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{48})\b",
+        pattern: r"(?-u:\b)(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{48})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -158,7 +158,7 @@ const DETECTORS: &[Detector] = &[
         title: "Anthropic API key",
         high_confidence: true,
         ai: true,
-        pattern: r"\b(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
+        pattern: r"(?-u:\b)(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
         group: 1,
     },
     Detector {
@@ -166,7 +166,7 @@ const DETECTORS: &[Detector] = &[
         title: "Hugging Face access token",
         high_confidence: true,
         ai: true,
-        pattern: r"\b(hf_[A-Za-z]{34})\b",
+        pattern: r"(?-u:\b)(hf_[A-Za-z]{34})(?-u:\b)",
         group: 1,
     },
     Detector {
@@ -182,7 +182,7 @@ const DETECTORS: &[Detector] = &[
         title: "JSON Web Token",
         high_confidence: true,
         ai: false,
-        pattern: r"\b(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})",
+        pattern: r"(?-u:\b)(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})",
         group: 1,
     },
     Detector {
@@ -190,7 +190,7 @@ const DETECTORS: &[Detector] = &[
         title: "Connection string with a password",
         high_confidence: true,
         ai: false,
-        pattern: r"\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver)://[^:@\s/'\x22]+:([^@\s'\x22]{3,})@[^\s'\x22]+)",
+        pattern: r"(?-u:\b)((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver)://[^:@\s/'\x22]+:([^@\s'\x22]{3,})@[^\s'\x22]+)",
         group: 1,
     },
     Detector {
@@ -198,7 +198,7 @@ const DETECTORS: &[Detector] = &[
         title: "Secret assigned in code",
         high_confidence: false,
         ai: false,
-        pattern: r#"(?i)\b[A-Za-z0-9_.\-]*(?:password|passwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key)[A-Za-z0-9_\-]*["']?\s*(?::|=|:=|=>)\s*["']([^"'\s$<>{}]{12,})["']"#,
+        pattern: r#"(?i)(?:password|passwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key)[A-Za-z0-9_\-]*["']?\s*(?::|=|:=|=>)\s*["']([^"'\s$<>{}]{12,})["']"#,
         group: 1,
     },
 ];
