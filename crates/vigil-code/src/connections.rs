@@ -2,7 +2,7 @@
 //! `redis://...`, `amqp://...`, `jdbc:mysql://...`. They reveal datastores and, with a password, a secret.
 
 use crate::facts::Connection;
-use crate::syntax::{SyntaxFile, line};
+use crate::lines::LineCounter;
 
 /// URL schemes of datastores and brokers.
 const SCHEMES: [&str; 17] = [
@@ -25,34 +25,61 @@ const SCHEMES: [&str; 17] = [
     "memcached",
 ];
 
-/// Whether `text` holds `scheme://` for a datastore scheme anywhere: only then is the file parsed for
+/// Whether `text` holds `scheme://` for a datastore scheme anywhere: only then is it searched for
 /// connection strings.
 pub fn may_contain(text: &str) -> bool {
-    text.match_indices("://").any(|(at, _)| {
+    scheme_starts(text).next().is_some()
+}
+
+/// The offset where a datastore scheme starts, for each `scheme://` in `text`.
+fn scheme_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.match_indices("://").filter_map(|(at, _)| {
         let before = &text.as_bytes()[..at];
         let start = before
             .iter()
             .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'+'))
             .map_or(0, |p| p + 1);
         let scheme = &text[start..at];
-        SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+        SCHEMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(scheme))
+            .then_some(start)
     })
 }
 
-pub fn connections(file: &SyntaxFile<'_>) -> Vec<Connection> {
+/// The connection strings of `text`: string literals whose value is a datastore URL. `code` is `text` with
+/// comments and string contents blanked ([`crate::lexer`]), which tells where literals are: a URL counts
+/// when its blanked place is preceded by an opening quote (after an optional `jdbc:`), so a URL in a
+/// comment or in the middle of a longer string does not.
+pub fn connections(text: &str, code: &str) -> Vec<Connection> {
+    let (text_bytes, code_bytes) = (text.as_bytes(), code.as_bytes());
+    let mut lines = LineCounter::new(text);
     let mut found = Vec::new();
-    file.walk(|node| {
-        // Only leaves: a string node's content children would otherwise be seen twice.
-        if node.named_child_count() > 1 {
-            return;
+    for start in scheme_starts(text) {
+        let opening = if text[..start].ends_with("jdbc:") {
+            start - "jdbc:".len()
+        } else {
+            start
+        };
+        let Some(quote_at) = opening.checked_sub(1) else {
+            continue;
+        };
+        let quote = text_bytes[quote_at];
+        let in_literal = matches!(quote, b'"' | b'\'' | b'`')
+            && code_bytes.get(quote_at) == Some(&quote)
+            && code_bytes.get(opening) == Some(&b' ');
+        if !in_literal {
+            continue;
         }
-        if let Some(value) = file.string_value(node)
-            && let Some(mut connection) = parse(&value)
-        {
-            connection.line = line(node);
+        let end = code_bytes[opening..]
+            .iter()
+            .position(|b| *b != b' ')
+            .map_or(text.len(), |p| opening + p);
+        if let Some(mut connection) = text.get(opening..end).and_then(parse) {
+            connection.line = lines.line_at(opening);
             found.push(connection);
         }
-    });
+    }
     found.sort();
     found.dedup();
     found

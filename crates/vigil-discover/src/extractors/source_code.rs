@@ -6,7 +6,7 @@
 //! directories are left out: they describe fixtures, not the running system.
 
 use serde_json::{Value, json};
-use vigil_code::{CodeFacts, Language, Model};
+use vigil_code::{CodeFacts, Language, Model, Scope};
 use vigil_core::{Asset, AssetId, AssetKind, DataClass, Evidence};
 
 use crate::extract::{ExtractError, Extractor, Output, SourceFile};
@@ -34,7 +34,13 @@ impl Extractor for SourceCode {
         let Some(language) = Language::from_path(file.path) else {
             return Ok(());
         };
-        let Some(facts) = vigil_code::analyze(file.path, file.text) else {
+        let fixture = is_test_path(file.path);
+        let scope = if fixture {
+            Scope::ImportsAndConnections
+        } else {
+            Scope::Everything
+        };
+        let Some(facts) = vigil_code::analyze_with(file.path, file.text, scope) else {
             return Err(file.error(None, format!("could not parse as {}", language.as_str())));
         };
         let CodeFacts {
@@ -47,7 +53,6 @@ impl Extractor for SourceCode {
             out.imports
                 .push((language.as_str(), import.module, file.evidence(Some(import.line))));
         }
-        let fixture = is_test_path(file.path);
         if !fixture {
             for endpoint in endpoints {
                 let route = format!("{} {}", endpoint.method, endpoint.path);
