@@ -26,6 +26,7 @@ use regex::{Captures, Regex};
 use crate::facts::Import;
 use crate::language::Language;
 use crate::lexer::blank_comments_and_strings;
+use crate::lines::LineCounter;
 
 /// A quoted string in blanked code: the delimiters around blanks.
 const QUOTED: &str = r#"["'`]( *)["'`]"#;
@@ -48,29 +49,60 @@ fn patterns() -> Option<&'static Patterns> {
     PATTERNS.get_or_init(compile_patterns).as_ref()
 }
 
+// Each pattern starts with its keyword, so the regex engine can jump from one occurrence of the keyword
+// to the next instead of running over every byte; what must come before the keyword (the start of a line,
+// or not a word character) is checked on each match by `Patterns::keeps`.
 fn compile_patterns() -> Option<Patterns> {
     let compile = |pattern: &str| Regex::new(&pattern.replace("QUOTED", QUOTED)).ok();
     Some(Patterns {
         javascript: compile(
-            r"(?m)(?:^|[^\w$.])(?P<kw>import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?QUOTED|export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*QUOTED|(?:require|import)\s*\(\s*QUOTED)",
+            r"(?P<kw>import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?QUOTED|export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*QUOTED|(?:require|import)\s*\(\s*QUOTED)",
         )?,
         python: compile(
-            r"(?m)^[ \t]*(?P<kw>import[ \t]+(?P<names>[\w. \t,]+)|from[ \t]+(?P<from>[\w.]+)[ \t]+import\b)",
+            r"(?P<kw>import[ \t]+(?P<names>[\w. \t,]+)|from[ \t]+(?P<from>[\w.]+)[ \t]+import\b)",
         )?,
-        go: compile(r"(?m)(?:^|[^\w.])(?P<kw>import)\s*(?:\((?P<block>[^)]*)\)|(?:[\w.]+\s+)?QUOTED)")?,
+        go: compile(r"(?P<kw>import)\s*(?:\((?P<block>[^)]*)\)|(?:[\w.]+\s+)?QUOTED)")?,
         go_block_path: compile(r"QUOTED")?,
-        java: compile(r"(?m)^[ \t]*(?P<kw>import)\s+(?:static\s+)?(?P<name>[\w.]+?)(?:\.\*)?\s*;")?,
-        ruby: compile(r"(?m)(?:^|[^\w.:])(?P<kw>require)\s*\(?\s*QUOTED")?,
-        php: compile(
-            r"(?m)^[ \t]*(?P<kw>use)\s+(?:function\s+|const\s+)?(?P<names>[\w\\][\w\\\s,{}]*?)\s*;",
-        )?,
-        csharp: compile(
-            r"(?m)^[ \t]*(?:global\s+)?(?P<kw>using)\s+(?:static\s+)?(?:\w+\s*=\s*)?(?P<name>[\w.]+)\s*;",
-        )?,
+        java: compile(r"(?P<kw>import)\s+(?:static\s+)?(?P<name>[\w.]+?)(?:\.\*)?\s*;")?,
+        ruby: compile(r"(?P<kw>require)\s*\(?\s*QUOTED")?,
+        php: compile(r"(?P<kw>use)\s+(?:function\s+|const\s+)?(?P<names>[\w\\][\w\\\s,{}]*?)\s*;")?,
+        csharp: compile(r"(?:global\s+)?(?P<kw>using)\s+(?:static\s+)?(?:\w+\s*=\s*)?(?P<name>[\w.]+)\s*;")?,
         rust: compile(
-            r"(?m)(?:^|[^\w:])(?:(?P<kw>use)\s+(?:::)?\{?\s*(?P<use>\w+)|(?P<extern>extern)\s+crate\s+(?P<crate>\w+))",
+            r"(?:(?P<kw>use)\s+(?:::)?\{?\s*(?P<use>\w+)|(?P<extern>extern)\s+crate\s+(?P<crate>\w+))",
         )?,
     })
+}
+
+/// What may come right before an import statement.
+#[derive(Debug, Clone, Copy)]
+enum Before {
+    /// Only indentation since the start of the line.
+    LineStart,
+    /// Anything but a word character or one of these (`x.require(...)` is not an import).
+    NotWordOr(&'static [u8]),
+}
+
+impl Before {
+    fn allows(self, code: &str, at: usize) -> bool {
+        let before = &code.as_bytes()[..at];
+        match self {
+            Self::LineStart => before
+                .iter()
+                .rev()
+                .take_while(|b| **b != b'\n')
+                .all(|b| matches!(b, b' ' | b'\t')),
+            Self::NotWordOr(others) => before
+                .last()
+                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || others.contains(b))),
+        }
+    }
+}
+
+/// The matches of `pattern` in `code` that `before` allows.
+fn statements<'c>(pattern: &'c Regex, code: &'c str, before: Before) -> impl Iterator<Item = Captures<'c>> {
+    pattern
+        .captures_iter(code)
+        .filter(move |captures| captures.get(0).is_some_and(|m| before.allows(code, m.start())))
 }
 
 /// The external modules `text` imports, sorted, one entry per (module, line).
@@ -78,22 +110,26 @@ pub fn imports(text: &str, language: Language) -> Vec<Import> {
     if !may_import(text, language) {
         return Vec::new();
     }
+    imports_in(text, &blank_comments_and_strings(text, language), language)
+}
+
+/// [`imports`] over `code`, the text already blanked by [`blank_comments_and_strings`].
+pub fn imports_in(text: &str, code: &str, language: Language) -> Vec<Import> {
     let Some(patterns) = patterns() else {
         return Vec::new();
     };
-    let code = blank_comments_and_strings(text, language);
     let mut lines = LineCounter::new(text);
     let mut found: Vec<(String, usize)> = Vec::new();
     match language {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            for captures in patterns.javascript.captures_iter(&code) {
+            for captures in statements(&patterns.javascript, code, Before::NotWordOr(b"$.")) {
                 if let Some(module) = quoted(text, &captures) {
                     found.push((module, keyword_at(&captures)));
                 }
             }
         }
         Language::Python => {
-            for captures in patterns.python.captures_iter(&code) {
+            for captures in statements(&patterns.python, code, Before::LineStart) {
                 let at = keyword_at(&captures);
                 if let Some(names) = captures.name("names") {
                     for name in names.as_str().split(',') {
@@ -106,7 +142,7 @@ pub fn imports(text: &str, language: Language) -> Vec<Import> {
             }
         }
         Language::Go => {
-            for captures in patterns.go.captures_iter(&code) {
+            for captures in statements(&patterns.go, code, Before::NotWordOr(b".")) {
                 if let Some(block) = captures.name("block") {
                     for path in patterns.go_block_path.captures_iter(block.as_str()) {
                         if let Some(blanks) = path.get(1) {
@@ -126,21 +162,21 @@ pub fn imports(text: &str, language: Language) -> Vec<Import> {
             } else {
                 &patterns.csharp
             };
-            for captures in pattern.captures_iter(&code) {
+            for captures in statements(pattern, code, Before::LineStart) {
                 if let Some(name) = captures.name("name") {
                     found.push((name.as_str().to_owned(), keyword_at(&captures)));
                 }
             }
         }
         Language::Ruby => {
-            for captures in patterns.ruby.captures_iter(&code) {
+            for captures in statements(&patterns.ruby, code, Before::NotWordOr(b".:")) {
                 if let Some(module) = quoted(text, &captures).filter(|m| !m.contains("#{")) {
                     found.push((module, keyword_at(&captures)));
                 }
             }
         }
         Language::Php => {
-            for captures in patterns.php.captures_iter(&code) {
+            for captures in statements(&patterns.php, code, Before::LineStart) {
                 if let Some(names) = captures.name("names") {
                     let at = keyword_at(&captures);
                     found.extend(php_names(names.as_str()).into_iter().map(|name| (name, at)));
@@ -148,7 +184,7 @@ pub fn imports(text: &str, language: Language) -> Vec<Import> {
             }
         }
         Language::Rust => {
-            for captures in patterns.rust.captures_iter(&code) {
+            for captures in statements(&patterns.rust, code, Before::NotWordOr(b":")) {
                 let (Some(keyword), Some(name)) = (
                     captures.name("kw").or_else(|| captures.name("extern")),
                     captures.name("use").or_else(|| captures.name("crate")),
@@ -179,7 +215,7 @@ pub fn imports(text: &str, language: Language) -> Vec<Import> {
 }
 
 /// A cheap test that the keyword of an import appears at all: most files are skipped before blanking.
-fn may_import(text: &str, language: Language) -> bool {
+pub fn may_import(text: &str, language: Language) -> bool {
     match language {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             text.contains("import") || text.contains("require") || text.contains("export")
@@ -223,41 +259,6 @@ fn php_names(clause: &str) -> Vec<String> {
         .filter_map(|item| item.split_whitespace().next())
         .map(|name| name.trim_start_matches('\\').to_owned())
         .collect()
-}
-
-/// Lines of increasing offsets, counted once over the text.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: u32,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of `offset`; offsets may come in any order (earlier ones recount from the start).
-    fn line_at(&mut self, offset: usize) -> u32 {
-        if offset < self.offset {
-            self.offset = 0;
-            self.line = 1;
-        }
-        let end = offset.min(self.text.len());
-        let newlines = self.text[self.offset..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        self.line = self
-            .line
-            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        self.offset = end;
-        self.line
-    }
 }
 
 #[cfg(test)]

@@ -58,18 +58,57 @@ impl Family {
     fn hash_comments(self) -> bool {
         matches!(self, Self::Python | Self::Ruby | Self::Php)
     }
+
+    /// The bytes that may start a comment or a literal in this family, as a lookup table.
+    fn token_starts(self) -> [bool; 256] {
+        let mut table = [false; 256];
+        let mut mark = |bytes: &[u8]| bytes.iter().for_each(|b| table[usize::from(*b)] = true);
+        mark(b"\"'");
+        if self.slash_comments() {
+            mark(b"/");
+        }
+        if self.hash_comments() {
+            mark(b"#");
+        }
+        if family_has_backticks(self) {
+            mark(b"`");
+        }
+        match self {
+            Self::Rust => mark(b"rb"),
+            Self::CSharp => mark(b"@"),
+            Self::Ruby => mark(b"="),
+            _ => {}
+        }
+        table
+    }
 }
 
 /// `text` with every comment and the contents of every string literal replaced by spaces (delimiters and
 /// newlines kept).
 pub fn blank_comments_and_strings(text: &str, language: Language) -> String {
     let family = Family::of(language);
+    let starts = family.token_starts();
     let bytes = text.as_bytes();
     let mut out = bytes.to_vec();
     let mut i = 0;
     // The last byte of code that is not whitespace: decides whether `/` starts a regex in JavaScript.
     let mut last_code = b'\n';
     while i < bytes.len() {
+        // Most bytes cannot start a comment or a literal: skip them in a tight loop.
+        let run_start = i;
+        while i < bytes.len() && !starts[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if let Some(code) = bytes[run_start..i]
+            .iter()
+            .rev()
+            .find(|b| !b.is_ascii_whitespace())
+        {
+            last_code = *code;
+        }
+        if i == bytes.len() {
+            break;
+        }
         let byte = bytes[i];
         let next = bytes.get(i + 1).copied();
         let comment_end = if family.slash_comments() && byte == b'/' && next == Some(b'/') {
