@@ -66,6 +66,68 @@ fn vendor_detectors() {
 }
 
 #[test]
+fn every_other_vendor_detector() {
+    const HEX: &str = "0123456789abcdef";
+    const BASE64: &str = "q8Zt2L/mX9pW4+rKj7vB1nC5dF3gH6sA0eY";
+    let lines = [
+        format!("aws_secret_access_key = {}", fake("", BASE64, 40)),
+        format!("GITLAB_TOKEN={}", fake("glpat-", ALNUM, 20)),
+        format!(
+            "webhook: https://hooks.slack.com/services/T{}/B{}/{}",
+            fake("", "ABCDEFGH0123", 8),
+            fake("", "ABCDEFGH0123", 10),
+            fake("", ALNUM, 24)
+        ),
+        format!("stripe_test = {}", fake("sk_test_", ALNUM, 24)),
+        format!("twilio: {}", fake("SK", HEX, 32)),
+        format!("sendgrid: {}.{}", fake("SG.", ALNUM, 22), fake("", ALNUM, 43)),
+        format!("//registry.npmjs.org/:_authToken={}", fake("npm_", ALNUM, 36)),
+        format!("pypi: {}", fake("pypi-AgEIcHlwaS5vcmc", ALNUM, 60)),
+        format!(
+            "DefaultEndpointsProtocol=https;AccountName=shop;AccountKey={}==;",
+            fake("", BASE64, 86)
+        ),
+        format!("HF={}", fake("hf_", "qZtLmXpWrKjvBnCdFgHsAeY", 34)),
+    ];
+    let found = scan("deploy/secrets.conf", &lines.join("\n"));
+    let detectors: Vec<(&str, &str)> = found.iter().map(|(d, l, _)| (d.as_str(), l.as_str())).collect();
+    assert_eq!(
+        detectors,
+        vec![
+            ("aws-secret-access-key", "deploy/secrets.conf:1"),
+            ("azure-storage-key", "deploy/secrets.conf:9"),
+            ("gitlab-token", "deploy/secrets.conf:2"),
+            ("huggingface-token", "deploy/secrets.conf:10"),
+            ("npm-token", "deploy/secrets.conf:7"),
+            ("pypi-token", "deploy/secrets.conf:8"),
+            ("sendgrid-api-key", "deploy/secrets.conf:6"),
+            ("slack-webhook", "deploy/secrets.conf:3"),
+            ("stripe-test-key", "deploy/secrets.conf:4"),
+            ("twilio-api-key", "deploy/secrets.conf:5"),
+        ]
+    );
+}
+
+#[test]
+fn secrets_on_very_long_lines_and_assignments_broken_after_the_equals_sign() {
+    let filler = "x = 1; ".repeat(40_000);
+    let github = fake("ghp_", ALNUM, 36);
+    let text = format!(
+        "{filler}t = '{github}'; {filler}\nconst password =\n    \"{}\";\n",
+        fake("", ALNUM, 20)
+    );
+    let found = scan("dist/bundle.js", &text);
+    let detectors: Vec<(&str, &str)> = found.iter().map(|(d, l, _)| (d.as_str(), l.as_str())).collect();
+    assert_eq!(
+        detectors,
+        vec![
+            ("generic-secret-assignment", "dist/bundle.js:3"),
+            ("github-token", "dist/bundle.js:1")
+        ]
+    );
+}
+
+#[test]
 fn keys_connection_strings_and_tokens() {
     let jwt = format!(
         "eyJ{}.eyJ{}.{}",

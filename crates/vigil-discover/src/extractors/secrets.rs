@@ -8,9 +8,11 @@
 //! generic one, which also requires a secret-like name and a random-looking value (Shannon entropy).
 //! Lockfiles, binaries, minified bundles and source maps are not scanned: their hashes and blobs are noise.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
 use vigil_core::{Asset, AssetId, AssetKind, LineIndex, fingerprint};
 
 use crate::extract::{ExtractError, Extractor, Output, SourceFile};
@@ -28,6 +30,9 @@ struct Detector {
     high_confidence: bool,
     /// Keys that grant access to AI providers are also shadow-AI evidence.
     ai: bool,
+    /// Words the pattern cannot match without (ASCII, any case): a file none of them is in is not searched
+    /// with the pattern, which is what keeps the scan near the speed of reading.
+    keywords: &'static [&'static str],
     pattern: &'static str,
     group: usize,
 }
@@ -38,6 +43,7 @@ const DETECTORS: &[Detector] = &[
         title: "AWS access key id",
         high_confidence: true,
         ai: false,
+        keywords: &["AKIA", "ASIA"],
         pattern: r"(?-u:\b)((?:AKIA|ASIA)[0-9A-Z]{16})(?-u:\b)",
         group: 1,
     },
@@ -46,6 +52,7 @@ const DETECTORS: &[Detector] = &[
         title: "AWS secret access key",
         high_confidence: true,
         ai: false,
+        keywords: &["aws_secret", "awssecret"],
         pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?-u:\b)"#,
         group: 1,
     },
@@ -54,6 +61,7 @@ const DETECTORS: &[Detector] = &[
         title: "GitHub token",
         high_confidence: true,
         ai: false,
+        keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
         pattern: r"(?-u:\b)((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})(?-u:\b)",
         group: 1,
     },
@@ -62,6 +70,7 @@ const DETECTORS: &[Detector] = &[
         title: "GitLab personal access token",
         high_confidence: true,
         ai: false,
+        keywords: &["glpat-"],
         pattern: r"(?-u:\b)(glpat-[A-Za-z0-9_\-]{20,})",
         group: 1,
     },
@@ -70,6 +79,7 @@ const DETECTORS: &[Detector] = &[
         title: "Slack token",
         high_confidence: true,
         ai: false,
+        keywords: &["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"],
         pattern: r"(?-u:\b)(xox[baprs]-[A-Za-z0-9-]{10,})",
         group: 1,
     },
@@ -78,6 +88,7 @@ const DETECTORS: &[Detector] = &[
         title: "Slack incoming webhook",
         high_confidence: true,
         ai: false,
+        keywords: &["hooks.slack.com/services/"],
         pattern: r"(https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)",
         group: 1,
     },
@@ -86,6 +97,7 @@ const DETECTORS: &[Detector] = &[
         title: "Stripe live secret key",
         high_confidence: true,
         ai: false,
+        keywords: &["sk_live_", "rk_live_"],
         pattern: r"(?-u:\b)((?:sk|rk)_live_[0-9A-Za-z]{24,})",
         group: 1,
     },
@@ -94,6 +106,7 @@ const DETECTORS: &[Detector] = &[
         title: "Stripe test secret key",
         high_confidence: true,
         ai: false,
+        keywords: &["sk_test_", "rk_test_"],
         pattern: r"(?-u:\b)((?:sk|rk)_test_[0-9A-Za-z]{24,})",
         group: 1,
     },
@@ -102,6 +115,7 @@ const DETECTORS: &[Detector] = &[
         title: "Twilio API key",
         high_confidence: true,
         ai: false,
+        keywords: &["SK"],
         pattern: r"(?-u:\b)(SK[0-9a-f]{32})(?-u:\b)",
         group: 1,
     },
@@ -110,6 +124,7 @@ const DETECTORS: &[Detector] = &[
         title: "SendGrid API key",
         high_confidence: true,
         ai: false,
+        keywords: &["SG."],
         pattern: r"(?-u:\b)(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?-u:\b)",
         group: 1,
     },
@@ -118,6 +133,7 @@ const DETECTORS: &[Detector] = &[
         title: "Google API key",
         high_confidence: true,
         ai: false,
+        keywords: &["AIza"],
         pattern: r"(?-u:\b)(AIza[0-9A-Za-z_\-]{35})(?-u:\b)",
         group: 1,
     },
@@ -126,6 +142,7 @@ const DETECTORS: &[Detector] = &[
         title: "npm access token",
         high_confidence: true,
         ai: false,
+        keywords: &["npm_"],
         pattern: r"(?-u:\b)(npm_[A-Za-z0-9]{36})(?-u:\b)",
         group: 1,
     },
@@ -134,6 +151,7 @@ const DETECTORS: &[Detector] = &[
         title: "PyPI upload token",
         high_confidence: true,
         ai: false,
+        keywords: &["pypi-AgEIcHlwaS5vcmc"],
         pattern: r"(?-u:\b)(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})",
         group: 1,
     },
@@ -142,6 +160,7 @@ const DETECTORS: &[Detector] = &[
         title: "Azure storage account key",
         high_confidence: true,
         ai: false,
+        keywords: &["AccountKey="],
         pattern: r"AccountKey=([A-Za-z0-9+/]{86}==)",
         group: 1,
     },
@@ -150,6 +169,7 @@ const DETECTORS: &[Detector] = &[
         title: "OpenAI API key",
         high_confidence: true,
         ai: true,
+        keywords: &["sk-"],
         pattern: r"(?-u:\b)(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{48})(?-u:\b)",
         group: 1,
     },
@@ -158,6 +178,7 @@ const DETECTORS: &[Detector] = &[
         title: "Anthropic API key",
         high_confidence: true,
         ai: true,
+        keywords: &["sk-ant-"],
         pattern: r"(?-u:\b)(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
         group: 1,
     },
@@ -166,6 +187,7 @@ const DETECTORS: &[Detector] = &[
         title: "Hugging Face access token",
         high_confidence: true,
         ai: true,
+        keywords: &["hf_"],
         pattern: r"(?-u:\b)(hf_[A-Za-z]{34})(?-u:\b)",
         group: 1,
     },
@@ -174,6 +196,7 @@ const DETECTORS: &[Detector] = &[
         title: "Private key",
         high_confidence: true,
         ai: false,
+        keywords: &["PRIVATE KEY"],
         pattern: r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
         group: 1,
     },
@@ -182,6 +205,7 @@ const DETECTORS: &[Detector] = &[
         title: "JSON Web Token",
         high_confidence: true,
         ai: false,
+        keywords: &["eyJ"],
         pattern: r"(?-u:\b)(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,})",
         group: 1,
     },
@@ -190,6 +214,7 @@ const DETECTORS: &[Detector] = &[
         title: "Connection string with a password",
         high_confidence: true,
         ai: false,
+        keywords: &["://"],
         pattern: r"(?-u:\b)((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver)://[^:@\s/'\x22]+:([^@\s'\x22]{3,})@[^\s'\x22]+)",
         group: 1,
     },
@@ -198,6 +223,20 @@ const DETECTORS: &[Detector] = &[
         title: "Secret assigned in code",
         high_confidence: false,
         ai: false,
+        keywords: &[
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "api_key",
+            "apikey",
+            "access_key",
+            "accesskey",
+            "private_key",
+            "privatekey",
+            "auth_key",
+            "authkey",
+        ],
         pattern: r#"(?i)(?:password|passwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key)[A-Za-z0-9_\-]*["']?\s*(?::|=|:=|=>)\s*["']([^"'\s$<>{}]{12,})["']"#,
         group: 1,
     },
@@ -297,7 +336,10 @@ const SKIPPED_EXTENSIONS: [&str; 54] = [
 ];
 
 struct Compiled {
-    set: RegexSet,
+    /// Every detector's keywords, in one automaton.
+    keywords: AhoCorasick,
+    /// The detector of each keyword, by keyword index.
+    keyword_detector: Vec<usize>,
     each: Vec<Regex>,
 }
 
@@ -305,13 +347,27 @@ fn compiled() -> Option<&'static Compiled> {
     static COMPILED: OnceLock<Option<Compiled>> = OnceLock::new();
     COMPILED
         .get_or_init(|| {
-            let set = RegexSet::new(DETECTORS.iter().map(|d| d.pattern)).ok()?;
+            let (keyword_detector, words): (Vec<usize>, Vec<&str>) = DETECTORS
+                .iter()
+                .enumerate()
+                .flat_map(|(index, d)| d.keywords.iter().map(move |k| (index, *k)))
+                .unzip();
+            let keywords = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(words)
+                .ok()?;
             let each = DETECTORS
                 .iter()
                 .map(|d| Regex::new(d.pattern))
                 .collect::<Result<Vec<_>, _>>()
                 .ok()?;
-            Some(Compiled { set, each })
+            Some(Compiled {
+                keywords,
+                keyword_detector,
+                each,
+            })
         })
         .as_ref()
 }
@@ -336,59 +392,108 @@ impl Extractor for Secrets {
         let Some(compiled) = compiled() else {
             return Err(file.error(None, "secret detectors failed to compile"));
         };
-        let hits = compiled.set.matches(file.text);
-        if !hits.matched_any() {
+        let windows = keyword_windows(compiled, file.text);
+        if windows.iter().all(Vec::is_empty) {
             return Ok(());
         }
-        let lines = LineIndex::new(file.text);
+        let mut lines: Option<LineIndex> = None;
         let test_path = is_test_path(file.path);
-        let mut claimed: Vec<std::ops::Range<usize>> = Vec::new();
-        for index in hits.iter() {
-            let detector = &DETECTORS[index];
-            for captures in compiled.each[index].captures_iter(file.text) {
-                let Some(secret) = captures.get(detector.group) else {
-                    continue;
-                };
-                // A more specific detector already reported this span (a JWT is not also a "generic secret").
-                if claimed
-                    .iter()
-                    .any(|r| r.start < secret.end() && secret.start() < r.end)
-                {
-                    continue;
-                }
-                let value = secret.as_str();
-                if is_placeholder(value) || (!detector.high_confidence && entropy(value) < 3.5) {
-                    continue;
-                }
-                if detector.id == "connection-string-password" {
-                    let password = captures.get(2).map_or("", |m| m.as_str());
-                    if is_placeholder(password) || password.starts_with('$') || password.starts_with('%') {
-                        continue;
-                    }
-                }
-                claimed.push(secret.range());
-                let line = lines.line(secret.start());
-                let value_fingerprint = fingerprint(&["secret", value]);
-                let id = AssetId::from_parts(AssetKind::Secret, &[file.path, &value_fingerprint[..16]]);
-                let asset = Asset::new(AssetKind::Secret, id, detector.title, file.evidence(Some(line)))
-                    .with("detector", detector.id)
-                    .with(
-                        "confidence",
-                        if detector.high_confidence {
-                            "high"
-                        } else {
-                            "medium"
-                        },
-                    )
-                    .with("redacted", redact(value))
-                    .with("value_fingerprint", value_fingerprint)
-                    .with("in_test_path", test_path)
-                    .with("ai_provider_key", detector.ai);
-                out.assets.push(asset);
+        let mut claimed: Vec<Range<usize>> = Vec::new();
+        let matches =
+            DETECTORS
+                .iter()
+                .zip(&compiled.each)
+                .zip(&windows)
+                .flat_map(|((detector, regex), windows)| {
+                    windows.iter().flat_map(move |window| {
+                        regex
+                            .captures_iter(&file.text[window.clone()])
+                            .map(move |captures| (detector, window.start, captures))
+                    })
+                });
+        for (detector, window_start, captures) in matches {
+            let Some(found) = captures.get(detector.group) else {
+                continue;
+            };
+            let secret = window_start + found.start()..window_start + found.end();
+            // A more specific detector already reported this span (a JWT is not also a "generic secret").
+            if claimed
+                .iter()
+                .any(|r| r.start < secret.end && secret.start < r.end)
+            {
+                continue;
             }
+            let value = found.as_str();
+            if is_placeholder(value) || (!detector.high_confidence && entropy(value) < 3.5) {
+                continue;
+            }
+            if detector.id == "connection-string-password" {
+                let password = captures.get(2).map_or("", |m| m.as_str());
+                if is_placeholder(password) || password.starts_with('$') || password.starts_with('%') {
+                    continue;
+                }
+            }
+            let line = lines
+                .get_or_insert_with(|| LineIndex::new(file.text))
+                .line(secret.start);
+            claimed.push(secret);
+            let value_fingerprint = fingerprint(&["secret", value]);
+            let id = AssetId::from_parts(AssetKind::Secret, &[file.path, &value_fingerprint[..16]]);
+            let asset = Asset::new(AssetKind::Secret, id, detector.title, file.evidence(Some(line)))
+                .with("detector", detector.id)
+                .with(
+                    "confidence",
+                    if detector.high_confidence {
+                        "high"
+                    } else {
+                        "medium"
+                    },
+                )
+                .with("redacted", redact(value))
+                .with("value_fingerprint", value_fingerprint)
+                .with("in_test_path", test_path)
+                .with("ai_provider_key", detector.ai);
+            out.assets.push(asset);
         }
         Ok(())
     }
+}
+
+/// How far a window reaches from its keyword on a very long line (minified code, one-line JSON): far
+/// beyond any secret's length, and a bound on the work per keyword.
+const WINDOW_REACH: usize = 4096;
+
+/// Where each detector's pattern is worth running: the lines holding one of its keywords, each with the
+/// line after it (an assignment may break after its `=`), merged. Every pattern matches within one line, or
+/// two for assignments, starting at most a few bytes before its keyword; scanning these windows instead of
+/// the whole file is what keeps a large file without secrets cheap.
+fn keyword_windows(compiled: &Compiled, text: &str) -> Vec<Vec<Range<usize>>> {
+    let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); DETECTORS.len()];
+    for keyword in compiled.keywords.find_overlapping_iter(text) {
+        let detector = compiled.keyword_detector[keyword.pattern().as_usize()];
+        let floor = text.floor_char_boundary(keyword.start().saturating_sub(WINDOW_REACH));
+        let start = text[floor..keyword.start()]
+            .rfind('\n')
+            .map_or(floor, |p| floor + p + 1);
+        let ceiling = text.ceil_char_boundary(keyword.end().saturating_add(WINDOW_REACH));
+        let end = line_end(text, line_end(text, keyword.end(), ceiling) + 1, ceiling);
+        let merged = windows[detector].last_mut().filter(|last| last.end >= start);
+        match merged {
+            Some(last) => {
+                last.start = last.start.min(start);
+                last.end = last.end.max(end);
+            }
+            None => windows[detector].push(start..end),
+        }
+    }
+    windows
+}
+
+/// The offset of the newline ending the line at `from`, or `ceiling` if it comes first.
+fn line_end(text: &str, from: usize, ceiling: usize) -> usize {
+    text.get(from..ceiling)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(ceiling, |p| from + p)
 }
 
 fn is_placeholder(value: &str) -> bool {
