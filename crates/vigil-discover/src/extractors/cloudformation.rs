@@ -60,7 +60,8 @@ impl Extractor for CloudFormation {
     }
 
     fn extract(&self, file: &SourceFile<'_>, out: &mut Output) -> Result<(), ExtractError> {
-        if !file.text.contains("AWS::") && !file.text.contains("AWSTemplateFormatVersion") {
+        let named = named_as_template(file.path) && file.text.contains("AWS::");
+        if !named && !may_be_template(file.text) {
             return Ok(());
         }
         let root = match yaml::parse(file) {
@@ -100,6 +101,19 @@ impl Extractor for CloudFormation {
     }
 }
 
+/// A cheap test before parsing: the text declares a template version or a `Type: AWS::...` resource type
+/// (other JSON and YAML, such as AWS SDK service models, mention `AWS::` in prose).
+fn may_be_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || text.match_indices("AWS::").any(|(at, _)| {
+            let line = text[..at].rsplit('\n').next().unwrap_or("");
+            let key = line.trim_end().trim_end_matches(['"', '\'']).trim_end();
+            key.strip_suffix(':')
+                .map(|k| k.trim_end().trim_end_matches(['"', '\'']))
+                .is_some_and(|k| k.ends_with("Type"))
+        })
+}
+
 /// A template declares its version, or at least one AWS resource.
 fn is_template(top: &Entries) -> bool {
     if get(top, "AWSTemplateFormatVersion").is_some() {
@@ -117,16 +131,7 @@ fn is_template(top: &Entries) -> bool {
 
 /// Whether an unreadable file is a broken template rather than some other YAML or JSON.
 fn must_be_template(file: &SourceFile<'_>) -> bool {
-    let name = file
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(file.path)
-        .to_ascii_lowercase();
-    let named = name.starts_with("template.")
-        || name.ends_with(".template")
-        || name.contains("cloudformation")
-        || name.contains("cfn");
+    let named = named_as_template(file.path);
     let declared = file.text.lines().any(|line| {
         line.starts_with("AWSTemplateFormatVersion")
             || line.trim_start().starts_with("\"AWSTemplateFormatVersion\"")
@@ -137,6 +142,15 @@ fn must_be_template(file: &SourceFile<'_>) -> bool {
             join_relative(file.dir(), config)
                 .is_some_and(|path| matches!(file.read_related(&path), Ok(Some(_))))
         })
+}
+
+/// `template.yaml`, `stack.template`, `cloudformation/...`, `cfn-...`.
+fn named_as_template(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.starts_with("template.")
+        || name.ends_with(".template")
+        || name.contains("cloudformation")
+        || name.contains("cfn")
 }
 
 /// Reads a `Resources` mapping (of a template, or embedded in a `serverless.yml`) into assets.
@@ -486,4 +500,25 @@ fn intrinsic(name: String, value: Value) -> Value {
     let mut map = Map::new();
     map.insert(name, value);
     Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_template;
+
+    #[test]
+    fn only_resource_types_or_a_version_make_a_template_worth_parsing() {
+        assert!(may_be_template(
+            "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
+        ));
+        assert!(may_be_template("Resources:\n  Q: {Type: 'AWS::SQS::Queue'}\n"));
+        assert!(may_be_template(
+            r#"{"Resources": {"F": {"Type" : "AWS::Lambda::Function"}}}"#
+        ));
+        assert!(may_be_template("AWSTemplateFormatVersion: '2010-09-09'\n"));
+        // An SDK service model describes resource types in prose.
+        let model = r#"{"documentation": "<p>Creates an AWS::EC2::Instance.</p>", "shapes": {"Type": {}}}"#;
+        assert!(!may_be_template(model));
+        assert!(!may_be_template("- AWS::S3::Bucket\n"));
+    }
 }
