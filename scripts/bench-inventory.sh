@@ -105,7 +105,7 @@ results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 files, size = int(sys.argv[2]), int(sys.argv[3])
 vigil = results["vigil inventory"]["mean"]
 for name, r in results.items():
-    print(f"{name:16} {r['mean']*1000:9.0f} ms ± {r['stddev']*1000:5.0f}  "
+    print(f"{name:16} {r['mean']*1000:9.0f} ms ± {(r['stddev'] or 0)*1000:5.0f}  "
           f"{files/r['mean']:10.0f} files/s  {size/1048576/r['mean']:8.1f} MiB/s  "
           f"vigil/this = {vigil/r['mean']:.2f}x")
 PY
