@@ -136,13 +136,23 @@ pub fn blank_comments_and_strings(text: &str, language: Language) -> String {
             i += 1;
         }
     }
-    // Only ASCII bytes were written over whole UTF-8 sequences (a blanked range never splits a character:
-    // ranges start and end at ASCII delimiters or at the end of the text).
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // `blank` writes ASCII over whole characters only, so this cannot fail; were it to, the unblanked text
+    // (same length, same offsets) is the safe answer.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
+/// Spaces over `start..end`, newlines kept. The range is narrowed to whole characters: a range that
+/// would split one (an unterminated literal cut at a multi-byte character) must not corrupt the text.
 fn blank(out: &mut [u8], start: usize, end: usize) {
-    let end = end.min(out.len());
+    let is_boundary = |out: &[u8], i: usize| i >= out.len() || (out[i] & 0xC0) != 0x80;
+    let mut end = end.min(out.len());
+    while end > start && !is_boundary(out, end) {
+        end -= 1;
+    }
+    let mut start = start;
+    while start < end && !is_boundary(out, start) {
+        start += 1;
+    }
     for byte in &mut out[start..end] {
         if *byte != b'\n' {
             *byte = b' ';
@@ -180,16 +190,19 @@ fn opening_length(bytes: &[u8], start: usize, family: Family) -> usize {
 fn closing_length(bytes: &[u8], start: usize, end: usize, open: usize) -> usize {
     let opening = &bytes[start..start + open];
     let hashes = opening.iter().filter(|b| **b == b'#').count();
-    let delimiters = opening
+    let Some(&quote) = opening
         .iter()
-        .filter(|b| !matches!(b, b'r' | b'b' | b'@' | b'#'))
-        .count();
-    let wanted = hashes + delimiters;
-    let delimiter = opening.last().copied();
-    let last = end.checked_sub(1).and_then(|i| bytes.get(i)).copied();
-    let closed = last == delimiter || (hashes > 0 && last == Some(b'#'));
-    if end - start >= open + wanted && closed {
-        wanted
+        .rev()
+        .find(|b| !matches!(b, b'r' | b'b' | b'@' | b'#'))
+    else {
+        return 0;
+    };
+    let quotes = opening.iter().filter(|b| **b == quote).count();
+    let mut closing = vec![quote; quotes];
+    closing.extend(std::iter::repeat_n(b'#', hashes));
+    let literal = &bytes[start..end.min(bytes.len())];
+    if literal.len() >= open + closing.len() && literal.ends_with(&closing) {
+        closing.len()
     } else {
         0
     }

@@ -64,3 +64,13 @@ proptest! {
         prop_assert_eq!(out.len(), text.len());
     }
 }
+
+/// Found by the properties above: an unterminated raw string ending in a multi-byte character was blanked
+/// through the middle of the character, and the repaired text was longer than the input.
+#[test]
+fn unterminated_raw_string_before_a_multibyte_character() {
+    let text = "r#\"é\"";
+    let out = blank_comments_and_strings(text, Language::Rust);
+    assert_eq!(out.len(), text.len());
+    assert_eq!(out, "r#\"   ");
+}
