@@ -109,7 +109,8 @@ impl Ecosystem {
     }
 
     /// A package name in the form advisories use for lookups: PyPI names are case- and
-    /// separator-insensitive (PEP 503); the other ecosystems compare exactly.
+    /// separator-insensitive (PEP 503), NuGet and Packagist names case-insensitive; the other ecosystems
+    /// compare exactly.
     pub fn normalize_name(self, name: &str) -> String {
         match self {
             Self::PyPI => {
@@ -128,6 +129,9 @@ impl Ecosystem {
                 }
                 out
             }
+            // Package ids that the registry treats case-insensitively (`Newtonsoft.Json` is
+            // `newtonsoft.json`; Composer names are lower case by rule, but not always in advisories).
+            Self::NuGet | Self::Packagist => name.to_ascii_lowercase(),
             _ => name.to_owned(),
         }
     }
@@ -249,6 +253,14 @@ mod tests {
         );
         assert_eq!(Ecosystem::PyPI.normalize_name("a--_b"), "a-b");
         assert_eq!(Ecosystem::Npm.normalize_name("React"), "React");
+        assert_eq!(
+            Ecosystem::NuGet.normalize_name("Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
+        assert_eq!(
+            Ecosystem::Packagist.normalize_name("Symfony/HTTP-Kernel"),
+            "symfony/http-kernel"
+        );
     }
 
     #[test]

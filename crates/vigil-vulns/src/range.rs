@@ -188,18 +188,11 @@ pub fn upgrade_target(
     };
     let stable = candidates
         .iter()
-        .filter(|(v, _)| !is_prerelease(v))
+        .filter(|(v, _)| !v.is_prerelease())
         .find(|(v, _)| clean(v, &mut ignored));
     stable
         .or_else(|| candidates.iter().find(|(v, _)| clean(v, &mut ignored)))
         .map(|(_, text)| (*text).to_owned())
-}
-
-fn is_prerelease(version: &Version) -> bool {
-    match version {
-        Version::Semver(v) => !v.pre.is_empty(),
-        Version::Pep440(v) => v.any_prerelease(),
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,77 @@ fn pep440_text() -> impl Strategy<Value = String> {
     (epoch, release, pre, post, dev).prop_map(|(e, r, p, o, d)| format!("{e}{r}{p}{o}{d}"))
 }
 
+/// Maven versions as people write them: numbers and qualifiers joined by `.`, `-` or nothing.
+fn maven_text() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        3 => (0u32..12).prop_map(|n| n.to_string()),
+        1 => "(alpha|beta|a|b|m|milestone|rc|cr|SNAPSHOT|ga|final|RELEASE|sp|foo|jre)",
+    ];
+    let part = ("(\\.|-|)", token);
+    ((0u32..12), prop::collection::vec(part, 0..5)).prop_map(|(first, parts)| {
+        let mut text = first.to_string();
+        for (separator, token) in parts {
+            text.push_str(&separator);
+            text.push_str(&token);
+        }
+        text
+    })
+}
+
+fn gem_text() -> impl Strategy<Value = String> {
+    let segment = prop_oneof![3 => (0u32..12).prop_map(|n| n.to_string()), 1 => "(a|b|pre|rc|beta)"];
+    let pre = prop_oneof![
+        Just(String::new()),
+        "(rc|beta)[0-9]".prop_map(|p| format!("-{p}"))
+    ];
+    ((0u32..12), prop::collection::vec(segment, 0..4), pre).prop_map(|(first, rest, pre)| {
+        let mut text = first.to_string();
+        for segment in rest {
+            text.push('.');
+            text.push_str(&segment);
+        }
+        text + &pre
+    })
+}
+
+fn nuget_text() -> impl Strategy<Value = String> {
+    let numbers = prop::collection::vec(0u32..12, 1..5)
+        .prop_map(|parts| parts.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
+    let pre = prop_oneof![
+        Just(String::new()),
+        "(alpha|Beta|RC|preview)".prop_map(|p| format!("-{p}")),
+        ("(alpha|beta|rc)", 0u32..20).prop_map(|(p, n)| format!("-{p}.{n}")),
+    ];
+    let build = prop_oneof![Just(String::new()), "[a-z0-9]{1,6}".prop_map(|b| format!("+{b}"))];
+    (numbers, pre, build).prop_map(|(n, p, b)| format!("{n}{p}{b}"))
+}
+
+fn composer_text() -> impl Strategy<Value = String> {
+    let numbers = prop::collection::vec(0u32..12, 1..5)
+        .prop_map(|parts| parts.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
+    let suffix = prop_oneof![
+        Just(String::new()),
+        Just("-dev".to_owned()),
+        ("(alpha|beta|RC|a|b|p|patch|pl)", 0u32..12).prop_map(|(s, n)| format!("-{s}{n}")),
+    ];
+    ("(v|)", numbers, suffix).prop_map(|(v, n, s)| format!("{v}{n}{s}"))
+}
+
+/// Go module versions: releases, `+incompatible`, and the three pseudo-version forms.
+fn go_text() -> impl Strategy<Value = String> {
+    let time = (2018u32..2026, 1u32..13, 1u32..29)
+        .prop_map(|(y, m, d)| format!("{y}{m:02}{d:02}120000-0123456789ab"));
+    let (x, y, z) = (0u32..4, 0u32..6, 0u32..6);
+    prop_oneof![
+        (x.clone(), y.clone(), z.clone()).prop_map(|(a, b, c)| format!("v{a}.{b}.{c}")),
+        (2u32..4, y.clone(), z.clone()).prop_map(|(a, b, c)| format!("v{a}.{b}.{c}+incompatible")),
+        (x.clone(), time.clone()).prop_map(|(a, t)| format!("v{a}.0.0-{t}")),
+        (x.clone(), y.clone(), z.clone(), time.clone())
+            .prop_map(|(a, b, c, t)| format!("v{a}.{b}.{}-0.{t}", c + 1)),
+        (x, y, z, time).prop_map(|(a, b, c, t)| format!("v{a}.{b}.{c}-rc.1.0.{t}")),
+    ]
+}
+
 fn version(ecosystem: Ecosystem, text: &str) -> Version {
     parse(ecosystem, text).unwrap_or_else(|| panic!("{text} does not parse as {ecosystem}"))
 }
@@ -131,5 +202,91 @@ proptest! {
         let installed = version(e, &v);
         let inside = version(e, &low) <= installed && installed < version(e, &high);
         prop_assert_eq!(range::affects(e, &interval(&low, &high), &installed, &mut Vec::new()).is_some(), inside);
+    }
+
+    #[test]
+    fn maven_is_a_total_order(a in maven_text(), b in maven_text(), c in maven_text()) {
+        order_properties(Ecosystem::Maven, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn maven_null_suffixes_do_not_change_a_version(
+        // Ending in a number: after a qualifier, `.0` would be a new item rather than a null one.
+        v in (maven_text(), 0u32..12).prop_map(|(v, n)| format!("{v}.{n}")),
+        suffix in "(\\.0|-0|\\.0\\.0|-ga|\\.final|-RELEASE)",
+    ) {
+        let e = Ecosystem::Maven;
+        let (with_null, alpha, sp) = (format!("{v}{suffix}"), format!("{v}-alpha"), format!("{v}-sp"));
+        prop_assert_eq!(version(e, &v), version(e, &with_null));
+        prop_assert!(version(e, &alpha) < version(e, &v));
+        prop_assert!(version(e, &sp) > version(e, &v));
+    }
+
+    #[test]
+    fn rubygems_is_a_total_order(a in gem_text(), b in gem_text(), c in gem_text()) {
+        order_properties(Ecosystem::RubyGems, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn rubygems_letters_make_a_prerelease(numbers in prop::collection::vec(0u32..12, 1..4), pre in "(a|b|rc|pre)") {
+        let e = Ecosystem::RubyGems;
+        let release = numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+        let (prerelease, padded) = (format!("{release}.{pre}"), format!("{release}.0"));
+        prop_assert!(version(e, &prerelease) < version(e, &release));
+        prop_assert_eq!(version(e, &padded), version(e, &release));
+        prop_assert!(version(e, &prerelease).is_prerelease());
+    }
+
+    #[test]
+    fn nuget_is_a_total_order(a in nuget_text(), b in nuget_text(), c in nuget_text()) {
+        order_properties(Ecosystem::NuGet, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn nuget_pads_numbers_and_ignores_case_and_metadata(v in nuget_text()) {
+        let e = Ecosystem::NuGet;
+        prop_assert_eq!(version(e, &v), version(e, &v.to_ascii_uppercase()));
+        let core = v.split(['-', '+']).next().unwrap_or_default();
+        if core.split('.').count() < 4 {
+            let padded = v.replacen(core, &format!("{core}.0"), 1);
+            prop_assert_eq!(version(e, &v), version(e, &padded));
+        }
+        let without_metadata = v.split('+').next().unwrap_or_default();
+        prop_assert_eq!(version(e, &v), version(e, without_metadata));
+    }
+
+    #[test]
+    fn composer_is_a_total_order(a in composer_text(), b in composer_text(), c in composer_text()) {
+        order_properties(Ecosystem::Packagist, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn composer_stabilities_order_within_a_release(numbers in prop::collection::vec(0u32..12, 1..5), n in 1u32..9) {
+        let e = Ecosystem::Packagist;
+        let r = numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+        let ordered = [format!("{r}-dev"), format!("{r}-alpha{n}"), format!("{r}-beta{n}"), format!("{r}-RC{n}"), r.clone(), format!("{r}-p{n}")];
+        for pair in ordered.windows(2) {
+            prop_assert!(version(e, &pair[0]) < version(e, &pair[1]), "{} < {}", pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn go_is_a_total_order(a in go_text(), b in go_text(), c in go_text()) {
+        order_properties(Ecosystem::Go, &a, &b, &c)?;
+    }
+
+    #[test]
+    fn a_go_pseudo_version_sits_between_its_base_and_the_next_release(
+        x in 0u32..4, y in 0u32..6, z in 0u32..6, day in 1u32..29
+    ) {
+        let e = Ecosystem::Go;
+        let pseudo = format!("v{x}.{y}.{}-0.202401{day:02}120000-0123456789ab", z + 1);
+        let (base, next) = (format!("v{x}.{y}.{z}"), format!("v{x}.{y}.{}", z + 1));
+        prop_assert!(version(e, &base) < version(e, &pseudo));
+        prop_assert!(version(e, &pseudo) < version(e, &next));
+        // `introduced: "0"` is before every version, pseudo-versions of v0.0.0 included.
+        let zero_pseudo = format!("v0.0.0-202401{day:02}120000-0123456789ab");
+        let advisory = interval("0", "0.0.1");
+        prop_assert!(range::affects(e, &advisory, &version(e, &zero_pseudo), &mut Vec::new()).is_some());
     }
 }

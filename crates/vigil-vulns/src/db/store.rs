@@ -22,7 +22,8 @@ use super::memory::MemoryIndex;
 use super::{AdvisorySource, DbError, slug};
 use crate::record::PackageAdvisory;
 
-const FORMAT: u32 = 1;
+// 2: NuGet and Packagist package names are stored lower-cased.
+const FORMAT: u32 = 2;
 const DIR: &str = "advisories";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -27,3 +27,14 @@ pub fn inventory_of(file: &Path, as_name: &str) -> Inventory {
         .unwrap()
         .inventory
 }
+
+/// The inventory of a repository holding these (name, text) files.
+pub fn inventory_with(files: &[(&str, &str)]) -> Inventory {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    vigil_discover::run(dir.path(), &Scope::default())
+        .unwrap()
+        .inventory
+}
