@@ -16,8 +16,53 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The extractor's output without the `stdlib` asset (tested on its own below): module requirements only.
 fn run(files: &[(&str, &str)]) -> Output {
-    run_extractor(&GoMod, files).unwrap_or_else(|e| panic!("{e}"))
+    let mut out = run_extractor(&GoMod, files).unwrap_or_else(|e| panic!("{e}"));
+    out.assets
+        .retain(|a| Dependency::from_asset(a).is_none_or(|d| d.name != "stdlib"));
+    out
+}
+
+/// `version path:line version_from` of the standard library asset, if any.
+fn stdlib(text: &str) -> Option<String> {
+    let out = run_extractor(&GoMod, &[("go.mod", text)]).unwrap_or_else(|e| panic!("{e}"));
+    let mut found = out.assets.iter().filter_map(|a| {
+        let dep = Dependency::from_asset(a)?;
+        (dep.name == "stdlib").then(|| {
+            assert_eq!(dep.scope, DependencyScope::Prod);
+            format!(
+                "{} {} {}",
+                dep.version,
+                a.evidence[0].location(),
+                a.attr_str("version_from").unwrap()
+            )
+        })
+    });
+    let first = found.next();
+    assert!(found.next().is_none(), "one stdlib asset");
+    first
+}
+
+#[test]
+fn the_standard_library_comes_from_the_toolchain_or_go_directive() {
+    assert_eq!(
+        stdlib("module example.com/app\n\ngo 1.22\n\ntoolchain go1.22.4\n").as_deref(),
+        Some("1.22.4 go.mod:5 toolchain directive")
+    );
+    assert_eq!(
+        stdlib("module example.com/app\n\ngo 1.21.3\n").as_deref(),
+        Some("1.21.3 go.mod:3 go directive")
+    );
+    assert_eq!(
+        stdlib("module m\ngo 1.23\ntoolchain go1.23.1+auto\n").as_deref(),
+        Some("1.23.1 go.mod:3 toolchain directive")
+    );
+    assert_eq!(
+        stdlib("module m\ngo 1.23\ntoolchain default\n").as_deref(),
+        Some("1.23 go.mod:2 go directive")
+    );
+    assert_eq!(stdlib("module example.com/app\n"), None);
 }
 
 /// `name@version direct|indirect path:line`, one string per asset; every Go asset has scope unknown.

@@ -6,8 +6,9 @@
 //! is one dependency, direct unless marked `// indirect`. A `replace` changes what is built: by another
 //! module and version, the asset names the replacement (and keeps the replaced requirement in
 //! `replaced_module`); by a local directory, it keeps the required name with `source = "path"`, since no
-//! published version is used. `exclude` and `retract` only steer resolution and are ignored, as are `go`
-//! and `toolchain`. The main module (`module`) is the project itself. Go does not separate test-only
+//! published version is used. `exclude` and `retract` only steer resolution and are ignored. The `toolchain`
+//! (else `go`) directive gives the standard library, `stdlib`, as the Go vulnerability database names it,
+//! with `version_from` saying which (both are minimums). The main module (`module`) is the project itself. Go does not separate test-only
 //! modules, so the scope is `unknown`. The sibling `go.sum` is read only to warn about required modules it
 //! has no line for (go.mod and go.sum out of step, or hashes never recorded). Versions keep their `v`
 //! prefix, `+incompatible` suffix and pseudo-version form, as Go and OSV's Go ecosystem write them.
@@ -125,6 +126,9 @@ impl Extractor for GoMod {
                 _ => {}
             }
         }
+        if let Some(asset) = standard_library(file, &parsed) {
+            out.assets.push(asset);
+        }
         if missing_sum {
             out.diagnostics.push(file.warning(
                 None,
@@ -135,9 +139,43 @@ impl Extractor for GoMod {
     }
 }
 
+/// Go's standard library as a dependency named `stdlib` (the name the Go vulnerability database uses), at
+/// the version of the `toolchain` directive, else of the `go` directive. Both are minimums: the toolchain
+/// that builds may be newer, which `version_from` says, so a finding on it is a lead to confirm.
+fn standard_library(file: &SourceFile<'_>, parsed: &GoModFile) -> Option<vigil_core::Asset> {
+    let from_toolchain = parsed.toolchain.as_ref().and_then(|(name, line)| {
+        // `go1.22.3`, possibly with a suffix (`go1.22.3+auto`, `go1.22.3-custom`); `default` names none.
+        let version = name.strip_prefix("go")?;
+        let version = version.split(['+', '-']).next().unwrap_or(version);
+        Some((version.to_owned(), *line, "toolchain directive"))
+    });
+    let (version, line, from) = from_toolchain.or_else(|| {
+        parsed
+            .go
+            .as_ref()
+            .map(|(version, line)| (version.clone(), *line, "go directive"))
+    })?;
+    let dependency = Dependency {
+        ecosystem: Ecosystem::Go,
+        name: "stdlib".to_owned(),
+        version,
+        direct: Some(true),
+        scope: DependencyScope::Prod,
+    };
+    Some(
+        dependency
+            .into_asset(file.evidence(Some(line)))
+            .with("version_from", from),
+    )
+}
+
 #[derive(Debug, Default)]
 struct GoModFile {
     module: Option<String>,
+    /// `go 1.22.1`: the minimum Go version, and its line.
+    go: Option<(String, u32)>,
+    /// `toolchain go1.22.3`: the toolchain Go uses at least, and its line.
+    toolchain: Option<(String, u32)>,
     requires: Vec<Require>,
     replaces: Vec<Replace>,
     /// Lines that were read as a directive Go knows.
@@ -227,6 +265,20 @@ fn directive(parsed: &mut GoModFile, verb: &str, args: &[String], comment: Optio
                 None
             }
             _ => Some("`module` takes one module path"),
+        },
+        "go" => match args {
+            [version] => {
+                parsed.go = Some((version.clone(), line));
+                None
+            }
+            _ => Some("`go` takes one version"),
+        },
+        "toolchain" => match args {
+            [name] => {
+                parsed.toolchain = Some((name.clone(), line));
+                None
+            }
+            _ => Some("`toolchain` takes one name"),
         },
         "require" => match args {
             [path, version] => {
