@@ -117,12 +117,32 @@ pub struct VulnerabilityDetails {
     pub reachability_evidence: Vec<Evidence>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severity: Vec<SeverityVector>,
-    /// Listed in CISA KEV; `None` when KEV data was not available.
+    /// Listed in CISA KEV (through any CVE alias); `None` when KEV data was not available.
     pub kev: Option<bool>,
-    /// FIRST EPSS probability; `None` when EPSS data was not available.
+    /// The KEV listing when listed: dates and ransomware use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kev_listing: Option<KevListing>,
+    /// FIRST EPSS probability of exploitation in the next 30 days (the highest over the CVE aliases);
+    /// `None` when EPSS data was not available or scores none of the aliases.
     pub epss: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss_percentile: Option<f64>,
+    /// Public exploits (`EDB-<id>` for ExploitDB); `None` when exploit data was not available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exploits: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+}
+
+/// A CISA KEV listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct KevListing {
+    pub cve: String,
+    pub date_added: String,
+    /// CISA's remediation due date for federal agencies.
+    pub due_date: String,
+    /// Known to be used in ransomware campaigns.
+    pub ransomware: bool,
 }
 
 /// What a rule or matcher knows about a finding's risk before the model is consulted. The risk stage starts

@@ -10,6 +10,7 @@ use std::path::Path;
 use time::Date;
 use vigil_core::{Assessment, Band, Diagnostic, SCHEMA_VERSION, Scope, Status, Summary, Target, Tool};
 use vigil_vulns::AdvisorySource;
+use vigil_vulns::intel::{Intel, IntelFiles};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -22,6 +23,8 @@ pub struct Options<'a> {
     pub scope: Scope,
     /// `None`: dependencies are reported as not checked.
     pub advisories: Option<&'a dyn AdvisorySource>,
+    /// KEV, EPSS and ExploitDB files joined to the matched advisories; missing ones are said, not guessed.
+    pub intel: IntelFiles,
     /// The day due dates count from.
     pub as_of: Date,
     /// RFC 3339 time of the run.
@@ -77,6 +80,7 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
     let Options {
         scope,
         advisories,
+        intel,
         as_of,
         generated_at,
         on_stage,
@@ -93,7 +97,25 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
     let mut findings = vigil_threats::run(&inventory, &model, &scope);
 
     on_stage("matching advisories");
-    let vulns = vigil_vulns::run(&inventory, advisories);
+    let mut vulns = vigil_vulns::run(&inventory, advisories);
+    if !intel.is_empty() && !vulns.findings.is_empty() {
+        on_stage("joining exploitation intelligence");
+        let wanted = vigil_vulns::intel::wanted_cves(&vulns.findings);
+        match Intel::load(&intel, &wanted) {
+            Ok(intel) => vigil_vulns::intel::enrich(&mut vulns.findings, &intel),
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(
+                    ".",
+                    None,
+                    format!("exploitation intelligence: {error}"),
+                ));
+                coverage.not_checked.push(vigil_core::NotChecked {
+                    what: "exploitation intelligence (KEV, EPSS, ExploitDB)".into(),
+                    why: error.to_string(),
+                });
+            }
+        }
+    }
     findings.extend(vulns.findings);
     diagnostics.extend(vulns.diagnostics);
     coverage.not_checked.extend(vulns.not_checked);

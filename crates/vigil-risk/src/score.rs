@@ -181,13 +181,71 @@ fn likelihood(
     }
     if let Some(vulnerability) = &finding.vulnerability {
         reachability(vulnerability, b);
-        if vulnerability.kev.is_none() && vulnerability.epss.is_none() {
-            b.assumptions
-                .push("exploitation signals (CISA KEV, EPSS) not available: not weighed".into());
+        exploitation(vulnerability, b);
+    }
+}
+
+/// CISA KEV, public exploits and EPSS: what is known of exploitation in the wild, each source said when
+/// it is missing rather than read as "not exploited".
+fn exploitation(vulnerability: &VulnerabilityDetails, b: &mut Builder) {
+    use Dimension::Likelihood as L;
+    let mut missing = Vec::new();
+    match (&vulnerability.kev, &vulnerability.kev_listing) {
+        (Some(true), Some(listing)) => {
+            b.add(
+                L,
+                "kev",
+                3,
+                format!(
+                    "{} is listed in CISA Known Exploited Vulnerabilities since {} (federal due date {})",
+                    listing.cve, listing.date_added, listing.due_date
+                ),
+            );
+            if listing.ransomware {
+                b.add(L, "kev-ransomware", 1, "known to be used in ransomware campaigns");
+            }
         }
-        if vulnerability.kev == Some(true) {
-            b.add(L, "kev", 3, "listed in CISA Known Exploited Vulnerabilities");
+        (Some(true), None) => b.add(L, "kev", 3, "listed in CISA Known Exploited Vulnerabilities"),
+        (Some(false), _) => {}
+        (None, _) => missing.push("CISA KEV"),
+    }
+    let listed = vulnerability.kev == Some(true);
+    match &vulnerability.exploits {
+        Some(exploits) if !exploits.is_empty() && !listed => b.add(
+            L,
+            "public-exploit",
+            2,
+            format!("public exploit: {}", exploits.join(", ")),
+        ),
+        Some(_) => {}
+        None => missing.push("ExploitDB"),
+    }
+    match vulnerability.epss {
+        Some(epss) => {
+            let percentile = vulnerability
+                .epss_percentile
+                .map(|p| format!(", percentile {:.1}", p * 100.0))
+                .unwrap_or_default();
+            let (value, meaning) = if epss >= 0.5 {
+                (2, "exploitation activity likely in the next 30 days")
+            } else if epss >= 0.1 {
+                (1, "exploitation activity plausible in the next 30 days")
+            } else if epss < 0.01 && !listed {
+                (-1, "exploitation activity unlikely in the next 30 days")
+            } else {
+                (0, "")
+            };
+            if value != 0 {
+                b.add(L, "epss", value, format!("EPSS {epss:.3}{percentile}: {meaning}"));
+            }
         }
+        None => missing.push("EPSS"),
+    }
+    if !missing.is_empty() {
+        b.assumptions.push(format!(
+            "exploitation signals not available ({}): not weighed",
+            missing.join(", ")
+        ));
     }
 }
 

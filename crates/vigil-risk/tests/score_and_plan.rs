@@ -59,7 +59,10 @@ fn vulnerability(id: &str, vector: Option<&str>, scope: DependencyScope, invento
             .into_iter()
             .collect(),
         kev: None,
+        kev_listing: None,
         epss: None,
+        epss_percentile: None,
+        exploits: None,
         references: vec![format!("https://example.org/{id}")],
     });
     finding
@@ -232,5 +235,79 @@ fn sla_presets_set_due_dates() {
         roadmap.actions[0].due,
         date!(2026 - 05 - 01),
         "low: 120 days under the defectdojo preset"
+    );
+}
+
+#[test]
+fn exploitation_signals_raise_or_lower_likelihood_with_their_evidence() {
+    let inventory = inventory(DependencyScope::Prod);
+    let base = vulnerability("GHSA-1", Some(RCE), DependencyScope::Prod, &inventory);
+    let with = |kev: Option<bool>, ransomware: bool, epss: Option<f64>, exploits: Option<Vec<String>>| {
+        let mut finding = base.clone();
+        let details = finding.vulnerability.as_mut().unwrap();
+        details.kev = kev;
+        details.kev_listing = (kev == Some(true)).then(|| vigil_core::KevListing {
+            cve: "CVE-2021-44228".into(),
+            date_added: "2021-12-10".into(),
+            due_date: "2021-12-24".into(),
+            ransomware,
+        });
+        details.epss = epss;
+        details.epss_percentile = epss.map(|_| 0.999);
+        details.exploits = exploits;
+        let mut findings = vec![finding];
+        score(&mut findings, &inventory, &Scope::default());
+        findings.remove(0)
+    };
+    let factor = |finding: &Finding, name: &str| {
+        finding
+            .score
+            .factors
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| (f.value, f.evidence.clone()))
+    };
+
+    let exploited = with(Some(true), true, Some(0.97), Some(vec!["EDB-50592".into()]));
+    let (value, evidence) = factor(&exploited, "kev").unwrap();
+    assert_eq!(value, 3);
+    assert!(
+        evidence.contains("CVE-2021-44228") && evidence.contains("2021-12-10"),
+        "{evidence}"
+    );
+    assert_eq!(factor(&exploited, "kev-ransomware").unwrap().0, 1);
+    assert_eq!(factor(&exploited, "epss").unwrap().0, 2);
+    assert!(factor(&exploited, "epss").unwrap().1.contains("99.9"));
+    assert!(
+        factor(&exploited, "public-exploit").is_none(),
+        "KEV already says exploited"
+    );
+    assert!(
+        !exploited
+            .score
+            .assumptions
+            .iter()
+            .any(|a| a.contains("exploitation"))
+    );
+
+    let exploit_only = with(Some(false), false, Some(0.2), Some(vec!["EDB-1".into()]));
+    assert_eq!(factor(&exploit_only, "public-exploit").unwrap().0, 2);
+    assert_eq!(factor(&exploit_only, "epss").unwrap().0, 1);
+    assert!(factor(&exploit_only, "kev").is_none());
+
+    let unlikely = with(Some(false), false, Some(0.004), Some(vec![]));
+    assert_eq!(factor(&unlikely, "epss").unwrap().0, -1);
+    assert!(unlikely.score.likelihood < exploited.score.likelihood);
+
+    let unknown = with(None, false, None, None);
+    assert!(factor(&unknown, "epss").is_none());
+    assert!(
+        unknown
+            .score
+            .assumptions
+            .iter()
+            .any(|a| a.contains("CISA KEV, ExploitDB, EPSS")),
+        "{:?}",
+        unknown.score.assumptions
     );
 }

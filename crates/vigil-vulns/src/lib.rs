@@ -3,6 +3,7 @@
 //! exactly, and turns affected dependencies into findings with the version that fixes them.
 
 pub mod db;
+pub mod intel;
 pub mod matcher;
 pub mod osv;
 pub mod range;

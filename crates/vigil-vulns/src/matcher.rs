@@ -260,7 +260,10 @@ fn finding(hit: Hit<'_>, upgrade_to: Option<String>) -> Finding {
         reachability_evidence: Vec::new(),
         severity: advisory.severity.clone(),
         kev: None,
+        kev_listing: None,
         epss: None,
+        epss_percentile: None,
+        exploits: None,
         references: advisory.references.clone(),
     });
     finding

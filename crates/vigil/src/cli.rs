@@ -80,7 +80,8 @@ pub struct AssessArgs {
     #[arg(long, value_enum, value_name = "BAND")]
     pub fail_on: Option<FailOn>,
 
-    /// Match against these OSV advisories (all.zip, directory or JSON file) instead of the database.
+    /// Match against these OSV advisories (all.zip, directory or JSON file) instead of the database; CISA
+    /// KEV JSON, EPSS CSV (.csv.gz too) and ExploitDB files_exploits.csv are recognised and joined.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub advisories: Vec<PathBuf>,
 
@@ -138,7 +139,8 @@ pub struct InitArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Import OSV advisories (all.zip files, directories or JSON files) for offline use.
+    /// Import OSV advisories (all.zip files, directories or JSON files), the CISA KEV catalog (JSON), FIRST
+    /// EPSS scores (CSV or .csv.gz) or ExploitDB's files_exploits.csv for offline use.
     Import {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,

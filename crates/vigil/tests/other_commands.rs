@@ -90,6 +90,66 @@ fn db_import_of_a_bad_file_fails_without_damage() {
 }
 
 #[test]
+fn intelligence_is_imported_beside_advisories_and_joined_in_assess() {
+    let home = tempfile::tempdir().unwrap();
+    let fixtures = common::workspace().join("fixtures");
+    let (kev, epss) = (
+        fixtures.join("intel/kev-subset.json"),
+        fixtures.join("intel/epss-subset.csv"),
+    );
+    let import = vigil_with_home(
+        &[
+            "db",
+            "import",
+            kev.to_str().unwrap(),
+            epss.to_str().unwrap(),
+            "examples/shop-advisories",
+        ],
+        home.path(),
+    );
+    assert_eq!(import.status.code(), Some(0), "{}", stderr(&import));
+    let text = stdout(&import);
+    assert!(
+        text.contains("imported kev") && text.contains("9 entries (2025.08.25)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("imported epss") && text.contains("crates.io        3 advisories"),
+        "{text}"
+    );
+    let status = stdout(&vigil_with_home(&["db", "status"], home.path()));
+    assert!(
+        status.contains("kev              9 entries") && status.contains("exploitdb        not imported"),
+        "{status}"
+    );
+
+    // A broken intelligence file: a one-line error naming it, and the imported copy stays.
+    let bad = home.path().join("epss.csv");
+    std::fs::write(&bad, "cve,epss,percentile\nCVE-2023-4863,zero,0.5\n").unwrap();
+    let failed = vigil_with_home(&["db", "import", bad.to_str().unwrap()], home.path());
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(
+        stderr(&failed).contains("epss.csv: line 2"),
+        "{}",
+        stderr(&failed)
+    );
+    let status = stdout(&vigil_with_home(&["db", "status"], home.path()));
+    assert!(status.contains("epss             9 entries"), "{status}");
+
+    // The shop's advisories name no CVE of these catalogs: KEV and EPSS are known, and say "not listed".
+    let assess = vigil_with_home(&["assess", "examples/shop", "--format", "json"], home.path());
+    let document: serde_json::Value = serde_json::from_slice(&assess.stdout).unwrap();
+    let findings = document["findings"].as_array().unwrap();
+    let vulnerabilities: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["kind"] == "vulnerability").collect();
+    assert!(!vulnerabilities.is_empty());
+    assert!(
+        vulnerabilities.iter().all(|f| f["vulnerability"]["kev"] == false),
+        "{vulnerabilities:?}"
+    );
+}
+
+#[test]
 fn rules_are_listed_and_explained() {
     let list = stdout(&vigil(&["rules", "list"]));
     assert_eq!(list.lines().count(), vigil_threats::registry::rules().len());

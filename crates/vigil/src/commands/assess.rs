@@ -38,13 +38,14 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
     let progress = spinner(cli.quiet);
     let memory;
     let store;
-    let advisories: Option<&dyn AdvisorySource> = if args.advisories.is_empty() {
-        store = Store::open(&super::home(cli.home.as_ref())?)?;
+    let home = super::home(cli.home.as_ref())?;
+    let (osv_paths, given_intel) = super::split_intel(&args.advisories);
+    let advisories: Option<&dyn AdvisorySource> = if osv_paths.is_empty() {
+        store = Store::open(&home)?;
         store.as_ref().map(|s| s as &dyn AdvisorySource)
     } else {
         progress.set_message("loading advisories");
-        let paths: Vec<&Path> = args.advisories.iter().map(|p| p.as_path()).collect();
-        memory = MemoryIndex::load(&paths).map_err(|e| {
+        memory = MemoryIndex::load(&osv_paths).map_err(|e| {
             Hinted::error(
                 format!("cannot read advisories: {e}"),
                 "pass an OSV all.zip, a directory of OSV JSON files or one JSON file",
@@ -55,6 +56,13 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         }
         Some(&memory)
     };
+    // Intelligence files given on the command line replace the imported ones.
+    let intel = if given_intel.is_empty() {
+        vigil_vulns::intel::store::files(&home)
+            .map_err(|e| Hinted::error(format!("{e}"), "re-import it with `vigil db import PATH`"))?
+    } else {
+        given_intel
+    };
 
     let on_stage = |stage: &str| progress.set_message(stage.to_owned());
     let assessment = vigil_engine::assess(
@@ -62,6 +70,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         vigil_engine::Options {
             scope,
             advisories,
+            intel,
             as_of,
             generated_at: OffsetDateTime::now_utc().format(&Rfc3339)?,
             on_stage: &on_stage,

@@ -1,11 +1,11 @@
 //! `vigil db import|status`: the offline advisory database under `$VIGIL_HOME`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use vigil_vulns::Store;
+use vigil_vulns::intel::IntelKind;
 
 use crate::cli::{Cli, DbCommand};
 use crate::output::Hinted;
@@ -14,22 +14,40 @@ pub fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
     let home = super::home(cli.home.as_ref())?;
     match command {
         DbCommand::Import { paths } => {
-            let sources: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
             let now = OffsetDateTime::now_utc().format(&Rfc3339)?;
-            let report = vigil_vulns::import(&home, &sources, &now).map_err(|e| {
-                Hinted::error(
-                    format!("import failed: {e}"),
-                    "the existing database was left unchanged",
-                )
-            })?;
-            let mut text = format!("imported into {}\n", Store::dir(&home).display());
-            for (ecosystem, count) in &report.manifest.ecosystems {
-                text.push_str(&format!("  {ecosystem:<16} {count} advisories\n"));
+            let (sources, intel) = super::split_intel(paths);
+            let mut text = String::new();
+            for (kind, path) in intel.iter() {
+                let entry = vigil_vulns::intel::store::import(&home, kind, path, &now).map_err(|e| {
+                    Hinted::error(
+                        format!("import failed: {e}"),
+                        "the existing copy was left unchanged",
+                    )
+                })?;
+                text.push_str(&format!(
+                    "imported {} into {}: {} entries{}\n",
+                    kind.as_str(),
+                    vigil_vulns::intel::store::dir(&home).display(),
+                    entry.count,
+                    entry.version.map(|v| format!(" ({v})")).unwrap_or_default()
+                ));
             }
-            if !report.skipped.is_empty() {
-                text.push_str(&format!("  {} entries skipped:\n", report.skipped.len()));
-                for skipped in report.skipped.iter().take(10) {
-                    text.push_str(&format!("    {skipped}\n"));
+            if !sources.is_empty() {
+                let report = vigil_vulns::import(&home, &sources, &now).map_err(|e| {
+                    Hinted::error(
+                        format!("import failed: {e}"),
+                        "the existing database was left unchanged",
+                    )
+                })?;
+                text.push_str(&format!("imported into {}\n", Store::dir(&home).display()));
+                for (ecosystem, count) in &report.manifest.ecosystems {
+                    text.push_str(&format!("  {ecosystem:<16} {count} advisories\n"));
+                }
+                if !report.skipped.is_empty() {
+                    text.push_str(&format!("  {} entries skipped:\n", report.skipped.len()));
+                    for skipped in report.skipped.iter().take(10) {
+                        text.push_str(&format!("    {skipped}\n"));
+                    }
                 }
             }
             crate::output::stdout(&text)?;
@@ -56,6 +74,25 @@ pub fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
             text.push_str("advisories:\n");
             for (ecosystem, count) in &manifest.ecosystems {
                 text.push_str(&format!("  {ecosystem:<16} {count}\n"));
+            }
+            let intel = vigil_vulns::intel::store::manifest(&home)
+                .map_err(|e| Hinted::error(format!("{e}"), "re-import it with `vigil db import PATH`"))?;
+            text.push_str("exploitation intelligence:\n");
+            for kind in IntelKind::ALL {
+                match intel.entries.get(kind.as_str()) {
+                    Some(entry) => text.push_str(&format!(
+                        "  {:<16} {} entries, imported {}{}\n",
+                        kind.as_str(),
+                        entry.count,
+                        entry.imported_at,
+                        entry
+                            .version
+                            .as_ref()
+                            .map(|v| format!(" ({v})"))
+                            .unwrap_or_default()
+                    )),
+                    None => text.push_str(&format!("  {:<16} not imported\n", kind.as_str())),
+                }
             }
             crate::output::stdout(&text)?;
             if age > i64::from(*max_age_days) {

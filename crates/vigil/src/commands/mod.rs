@@ -7,7 +7,7 @@ pub mod inventory;
 pub mod rules;
 pub mod schema;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::output::Hinted;
 
@@ -22,4 +22,18 @@ pub fn home(explicit: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
             "set VIGIL_HOME or pass --home DIR",
         )
     })
+}
+
+/// Splits paths given for advisories into OSV sources and recognised intelligence files (KEV, EPSS,
+/// ExploitDB).
+pub fn split_intel(paths: &[PathBuf]) -> (Vec<&Path>, vigil_vulns::intel::IntelFiles) {
+    let mut osv = Vec::new();
+    let mut intel = vigil_vulns::intel::IntelFiles::default();
+    for path in paths {
+        match vigil_vulns::intel::IntelKind::detect(path) {
+            Some(kind) => intel.set(kind, path.clone()),
+            None => osv.push(path.as_path()),
+        }
+    }
+    (osv, intel)
 }
