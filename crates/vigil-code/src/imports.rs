@@ -13,8 +13,8 @@
 //! - Ruby: `require 'm'` without interpolation (`require_relative` is the project's own code);
 //! - PHP: `use A\B;`, `use A\B as C, D\E;`, `use function A\f;`, `use A\{B, C};` (as `A\B`, `A\C`);
 //! - C#: `using A.B;`, `global using A.B;`, `using static A.B;`, `using X = A.B;` (as `A.B`);
-//! - Rust: the first segment of `use a::b` and `extern crate a` (not `crate`, `self`, `super`, `std`,
-//!   `core`, `alloc`).
+//! - Rust: the first segment of `use a::b`, of `extern crate a` and of a path in code (`a::f()`), except
+//!   `crate`, `self`, `super`, `std`, `core`, `alloc` and modules the file declares (`mod a;`).
 //!
 //! The line of an import is the line of its keyword (`import`, `require`, `use`...); for a Go block, of
 //! each path.
@@ -41,6 +41,9 @@ struct Patterns {
     php: Regex,
     csharp: Regex,
     rust: Regex,
+    rust_path: Regex,
+    rust_mod: Regex,
+    rust_use: Regex,
 }
 
 /// The compiled patterns; `None` only if one fails to compile, which a unit test rules out.
@@ -67,6 +70,9 @@ fn compile_patterns() -> Option<Patterns> {
         ruby: compile(r"(?P<kw>require)\s*\(?\s*QUOTED")?,
         php: compile(r"(?P<kw>use)\s+(?:function\s+|const\s+)?(?P<names>[\w\\][\w\\\s,{}]*?)\s*;")?,
         csharp: compile(r"(?:global\s+)?(?P<kw>using)\s+(?:static\s+)?(?:\w+\s*=\s*)?(?P<name>[\w.]+)\s*;")?,
+        rust_path: compile(r"(?P<kw>[a-z_][a-z0-9_]*)::")?,
+        rust_use: compile(r"\buse\s[^;]*;")?,
+        rust_mod: compile(r"\bmod\s+(?P<name>[a-z_][a-z0-9_]*)\s*[;{]")?,
         rust: compile(
             r"(?:(?P<kw>use)\s+(?:::)?\{?\s*(?P<use>\w+)|(?P<extern>extern)\s+crate\s+(?P<crate>\w+))",
         )?,
@@ -199,6 +205,28 @@ pub fn imports_in(text: &str, code: &str, language: Language) -> Vec<Import> {
                 }
                 found.push((name.to_owned(), keyword.start()));
             }
+            // A crate can be used by its path without a `use` (`regex::Regex::new(...)`): the first segment
+            // of a path counts, unless it is a module of this file or a path keyword, or inside a `use`
+            // (whose first segment was counted above).
+            let uses: Vec<std::ops::Range<usize>> =
+                patterns.rust_use.find_iter(code).map(|m| m.range()).collect();
+            let local: Vec<&str> = patterns
+                .rust_mod
+                .captures_iter(code)
+                .filter_map(|c| c.name("name").map(|m| m.as_str()))
+                .collect();
+            for captures in statements(&patterns.rust_path, code, Before::NotWordOr(b":")) {
+                let Some(root) = captures.name("kw") else {
+                    continue;
+                };
+                let name = root.as_str();
+                if !matches!(name, "crate" | "self" | "super" | "std" | "core" | "alloc")
+                    && !local.contains(&name)
+                    && !uses.iter().any(|u| u.contains(&root.start()))
+                {
+                    found.push((name.to_owned(), root.start()));
+                }
+            }
         }
     }
     let mut imports: Vec<Import> = found
@@ -222,7 +250,8 @@ pub fn may_import(text: &str, language: Language) -> bool {
         }
         Language::Python | Language::Go | Language::Java => text.contains("import"),
         Language::Ruby => text.contains("require"),
-        Language::Php | Language::Rust => text.contains("use") || text.contains("extern"),
+        Language::Php => text.contains("use"),
+        Language::Rust => text.contains("use") || text.contains("extern") || text.contains("::"),
         Language::CSharp => text.contains("using"),
     }
 }

@@ -96,6 +96,14 @@ fn go_java_ruby_php_csharp_rust() {
         ),
         owned(&[("axum", 1), ("serde", 4)])
     );
+    // Paths in code name crates too; a module of the file and path keywords do not.
+    assert_eq!(
+        modules(
+            "main.rs",
+            "mod config;\n#[tokio::main]\nasync fn main() {\n    let re = regex::Regex::new(\"x\");\n    config::load();\n    let v: Vec<u8> = Vec::new();\n    self::f(); std::process::exit(0);\n}\n"
+        ),
+        owned(&[("regex", 4), ("tokio", 2)])
+    );
 }
 
 #[test]
