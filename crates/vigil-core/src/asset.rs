@@ -259,6 +259,21 @@ pub struct ModuleImport {
     pub files: usize,
     /// The first places it is imported (at most [`ModuleImport::MAX_EVIDENCE`]).
     pub evidence: Vec<Evidence>,
+    /// Files outside test directories that import it.
+    #[serde(default)]
+    pub production_files: usize,
+    /// The first production import under each project root (the nearest directory above the importing file
+    /// that holds a dependency manifest, `""` for the repository's root), sorted by root: reachability asks
+    /// whether the code beside a lockfile imports one of its packages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub production_roots: Vec<RootedImport>,
+}
+
+/// Where production code under one project root imports a module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct RootedImport {
+    pub root: String,
+    pub evidence: Evidence,
 }
 
 impl ModuleImport {

@@ -21,7 +21,7 @@ pub use assessment::{
 };
 pub use asset::{
     Asset, AssetId, AssetKind, Committer, Criticality, DataClass, Inventory, ModuleImport, OwnershipRule,
-    PathCommitters,
+    PathCommitters, RootedImport,
 };
 pub use config::{Objective, Scope};
 pub use dependency::{Dependency, DependencyScope, Ecosystem};

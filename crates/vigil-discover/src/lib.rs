@@ -15,11 +15,11 @@ mod services;
 mod walk;
 pub mod yaml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
-use vigil_core::{Coverage, Diagnostic, Inventory, ModuleImport, NotChecked, Scope};
+use vigil_core::{Coverage, Diagnostic, Inventory, ModuleImport, NotChecked, RootedImport, Scope};
 
 pub use extract::{ExtractError, Extractor, Output, SourceFile};
 use repo_fs::{ReadError, RepoFs};
@@ -109,7 +109,8 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
 
     let mut raw_imports = std::mem::take(&mut output.imports);
     raw_imports.sort();
-    let imports = module_imports(&raw_imports);
+    let manifest_dirs = manifest_dirs(&output.assets);
+    let imports = module_imports(&raw_imports, &manifest_dirs);
     let committers = match git_history::committers(fs.root()) {
         Ok(committers) => committers,
         Err(error) => {
@@ -140,27 +141,85 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     })
 }
 
-/// One entry per (language, module) with the number of importing files and the first places, in path order
-/// (`found` is sorted).
-fn module_imports(found: &[(&'static str, String, vigil_core::Evidence)]) -> Vec<ModuleImport> {
+/// The directories holding a dependency manifest (a lockfile or a manifest read for dependencies).
+fn manifest_dirs(assets: &[vigil_core::Asset]) -> BTreeSet<String> {
+    assets
+        .iter()
+        .filter(|a| a.kind == vigil_core::AssetKind::Dependency)
+        .filter_map(|a| a.evidence.first())
+        .map(|e| parent_dir(&e.path).to_owned())
+        .collect()
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The nearest directory above `path` that holds a manifest.
+fn project_root<'a>(path: &str, manifest_dirs: &'a BTreeSet<String>) -> Option<&'a str> {
+    let mut dir = parent_dir(path);
+    loop {
+        if let Some(found) = manifest_dirs.get(dir) {
+            return Some(found.as_str());
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+/// One entry per (language, module) with the number of importing files, the first places, in path order
+/// (`found` is sorted), and the first production import under each project root.
+fn module_imports(
+    found: &[(&'static str, String, vigil_core::Evidence)],
+    manifest_dirs: &BTreeSet<String>,
+) -> Vec<ModuleImport> {
     let mut imports: Vec<ModuleImport> = Vec::new();
+    let mut last_file: Option<&str> = None;
     for (language, module, evidence) in found {
-        match imports.last_mut() {
-            Some(last) if last.language == *language && last.module == *module => {
-                if last.evidence.last().is_none_or(|e| e.path != evidence.path) {
-                    last.files += 1;
-                }
-                if last.evidence.len() < ModuleImport::MAX_EVIDENCE {
-                    last.evidence.push(evidence.clone());
-                }
-            }
-            _ => imports.push(ModuleImport {
+        let same = imports
+            .last()
+            .is_some_and(|last| last.language == *language && last.module == *module);
+        if !same {
+            imports.push(ModuleImport {
                 language: (*language).to_owned(),
                 module: module.clone(),
-                files: 1,
-                evidence: vec![evidence.clone()],
-            }),
+                files: 0,
+                evidence: Vec::new(),
+                production_files: 0,
+                production_roots: Vec::new(),
+            });
+            last_file = None;
         }
+        let Some(entry) = imports.last_mut() else {
+            continue;
+        };
+        let new_file = last_file != Some(evidence.path.as_str());
+        last_file = Some(evidence.path.as_str());
+        if new_file {
+            entry.files += 1;
+        }
+        if entry.evidence.len() < ModuleImport::MAX_EVIDENCE {
+            entry.evidence.push(evidence.clone());
+        }
+        if paths::is_test_path(&evidence.path) {
+            continue;
+        }
+        if new_file {
+            entry.production_files += 1;
+        }
+        if let Some(root) = project_root(&evidence.path, manifest_dirs)
+            && !entry.production_roots.iter().any(|r| r.root == root)
+        {
+            entry.production_roots.push(RootedImport {
+                root: root.to_owned(),
+                evidence: evidence.clone(),
+            });
+        }
+    }
+    for entry in &mut imports {
+        entry.production_roots.sort();
     }
     imports
 }

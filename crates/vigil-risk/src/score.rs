@@ -253,19 +253,32 @@ fn reachability(vulnerability: &VulnerabilityDetails, b: &mut Builder) {
     use Dimension::Likelihood as L;
     match vulnerability.reachability {
         Reachability::FunctionCalled => b.add(L, "reachability", 2, "a vulnerable function is called"),
-        Reachability::Imported => b.add(L, "reachability", 1, "the package is imported by the code"),
+        Reachability::Imported => b.add(
+            L,
+            "reachability",
+            1,
+            match vulnerability.reachability_evidence.first() {
+                Some(place) => format!(
+                    "the package is imported by production code ({})",
+                    place.location()
+                ),
+                None => "the package is imported by production code".to_owned(),
+            },
+        ),
+        // A transitive package is reached through the packages that depend on it, so not importing it
+        // directly says less than a direct dependency nobody imports.
+        Reachability::Present if vulnerability.direct == Some(false) => b.add(
+            L,
+            "reachability",
+            -1,
+            "transitive dependency not imported by the production code beside its lockfile; it runs only \
+             through the packages that depend on it",
+        ),
         Reachability::Present => b.add(
             L,
             "reachability",
             -2,
-            format!(
-                "{} dependency present in the lockfile; whether the code imports it was not analysed",
-                if vulnerability.direct == Some(false) {
-                    "transitive"
-                } else {
-                    "a"
-                }
-            ),
+            "declared but not imported by the production code beside its lockfile",
         ),
         Reachability::DevOnly => b.add(
             L,
@@ -273,7 +286,11 @@ fn reachability(vulnerability: &VulnerabilityDetails, b: &mut Builder) {
             -3,
             "development/test dependency: not shipped to production",
         ),
-        Reachability::Unknown => b.assumptions.push("reachability unknown".into()),
+        Reachability::Unknown => b.assumptions.push(
+            "reachability unknown: no code of the package's language was read beside its manifest, or its \
+             module names cannot be told from the package name"
+                .into(),
+        ),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod intel;
 pub mod matcher;
 pub mod osv;
 pub mod range;
+pub mod reachability;
 pub mod record;
 pub mod version;
 

@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 
 use vigil_core::{
-    AdvisoryWarning, Asset, Dependency, DependencyScope, Diagnostic, Ecosystem, Finding, FindingKind,
-    Inventory, NotChecked, Reachability, VulnerabilityDetails, fingerprint,
+    AdvisoryWarning, Asset, Dependency, Diagnostic, Ecosystem, Finding, FindingKind, Inventory, NotChecked,
+    VulnerabilityDetails, fingerprint,
 };
 
 use crate::db::AdvisorySource;
 use crate::range::{self, Unreadable};
+use crate::reachability;
 use crate::record::PackageAdvisory;
 use crate::version;
 
@@ -158,7 +159,7 @@ pub fn run(inventory: &Inventory, source: Option<&dyn AdvisorySource>) -> VulnOu
             hit.dependency.name.clone(),
         );
         let target = targets.get(&key).cloned().flatten();
-        out.findings.push(finding(hit, target));
+        out.findings.push(finding(hit, target, &inventory.imports));
     }
 
     report_skips(&skipped, &mut out.not_checked);
@@ -198,7 +199,7 @@ fn package_target(
     best.map(|(_, text)| text)
 }
 
-fn finding(hit: Hit<'_>, upgrade_to: Option<String>) -> Finding {
+fn finding(hit: Hit<'_>, upgrade_to: Option<String>, imports: &[vigil_core::ModuleImport]) -> Finding {
     let Hit {
         asset,
         dependency,
@@ -244,10 +245,13 @@ fn finding(hit: Hit<'_>, upgrade_to: Option<String>) -> Finding {
             dependency.name
         ),
     };
-    let reachability = match dependency.scope {
-        DependencyScope::Dev => Reachability::DevOnly,
-        _ => Reachability::Present,
-    };
+    let (reachability, reachability_evidence) = reachability::grade(
+        ecosystem,
+        &dependency.name,
+        dependency.scope,
+        asset.path(),
+        imports,
+    );
     finding.vulnerability = Some(VulnerabilityDetails {
         ecosystem,
         package: dependency.name.clone(),
@@ -257,7 +261,7 @@ fn finding(hit: Hit<'_>, upgrade_to: Option<String>) -> Finding {
         direct: dependency.direct,
         scope: dependency.scope,
         reachability,
-        reachability_evidence: Vec::new(),
+        reachability_evidence,
         severity: advisory.severity.clone(),
         kev: None,
         kev_listing: None,

@@ -78,9 +78,9 @@ fn the_roadmap_is_ranked_and_owned() {
     assert_eq!(lodash["findings"].as_array().unwrap().len(), 3);
     assert_eq!(lodash["owner"]["name"], "@shop/storefront");
     assert_eq!(lodash["owner"]["source"], "codeowners");
-    // High band: due 30 days after the assessment date.
-    assert_eq!(lodash["band"], "high");
-    assert_eq!(lodash["due"], "2026-12-27");
+    // Imported by the Internet-facing API (server.js:3): critical band, due 7 days after the assessment date.
+    assert_eq!(lodash["band"], "critical");
+    assert_eq!(lodash["due"], "2026-12-04");
 }
 
 #[test]

@@ -32,7 +32,9 @@ pub fn inventory_of(file: &Path, as_name: &str) -> Inventory {
 pub fn inventory_with(files: &[(&str, &str)]) -> Inventory {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     vigil_discover::run(dir.path(), &Scope::default())
         .unwrap()
