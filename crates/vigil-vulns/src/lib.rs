@@ -9,6 +9,7 @@ pub mod osv;
 pub mod range;
 pub mod reachability;
 pub mod record;
+pub mod update;
 pub mod version;
 
 pub use db::memory::MemoryIndex;

@@ -145,6 +145,49 @@ pub enum DbCommand {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Download advisories (OSV, incrementally when possible), the CISA KEV catalog, EPSS scores and
+    /// ExploitDB's exploit list from their public sources, with resume; an interrupted or corrupt download
+    /// leaves the current database unchanged.
+    Update {
+        /// Base URL of the OSV export (`<URL>/<ecosystem>/all.zip`, `modified_id.csv`, `<id>.json`).
+        #[arg(
+            long,
+            env = "VIGIL_OSV_URL",
+            value_name = "URL",
+            default_value = vigil_vulns::update::DEFAULT_OSV_URL
+        )]
+        osv_url: String,
+        /// OSV ecosystems to fetch, comma-separated [default: every one vigil matches].
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        ecosystems: Vec<String>,
+        /// The CISA KEV JSON feed.
+        #[arg(
+            long,
+            env = "VIGIL_KEV_URL",
+            value_name = "URL",
+            default_value = vigil_vulns::update::DEFAULT_KEV_URL
+        )]
+        kev_url: String,
+        /// The daily EPSS scores (CSV, gzipped or not).
+        #[arg(
+            long,
+            env = "VIGIL_EPSS_URL",
+            value_name = "URL",
+            default_value = vigil_vulns::update::DEFAULT_EPSS_URL
+        )]
+        epss_url: String,
+        /// ExploitDB's files_exploits.csv.
+        #[arg(
+            long,
+            env = "VIGIL_EXPLOITDB_URL",
+            value_name = "URL",
+            default_value = vigil_vulns::update::DEFAULT_EXPLOITDB_URL
+        )]
+        exploitdb_url: String,
+        /// Skip these sources (kev, epss, exploitdb), comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        skip: Vec<String>,
+    },
     /// Show what the database holds and how old it is.
     Status {
         /// Warn when the data is older than this many days.

@@ -150,6 +150,44 @@ fn intelligence_is_imported_beside_advisories_and_joined_in_assess() {
 }
 
 #[test]
+fn db_update_failures_are_one_line_and_harmless() {
+    let home = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1: the download fails, nothing is written.
+    let output = vigil_with_home(
+        &[
+            "db",
+            "update",
+            "--osv-url",
+            "http://127.0.0.1:1",
+            "--ecosystems",
+            "npm",
+            "--skip",
+            "kev,epss,exploitdb",
+        ],
+        home.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.contains("update failed: http://127.0.0.1:1/npm/all.zip"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: the existing database was left unchanged"),
+        "{text}"
+    );
+    assert!(!home.path().join("advisories").exists());
+
+    let output = vigil_with_home(&["db", "update", "--ecosystems", "cargo"], home.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`cargo` is not an OSV ecosystem"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn rules_are_listed_and_explained() {
     let list = stdout(&vigil(&["rules", "list"]));
     assert_eq!(list.lines().count(), vigil_threats::registry::rules().len());

@@ -81,6 +81,14 @@ fn load_zip(path: &Path) -> Result<Loaded, LoadError> {
         if entry.is_dir() || !name.ends_with(".json") {
             continue;
         }
+        // Nothing is ever extracted, but a name that climbs out of the archive (`../x.json`, `/etc/x.json`)
+        // marks a crafted archive: its entry is not trusted.
+        if name.starts_with(['/', '\\']) || entry.enclosed_name().is_none() {
+            loaded.skipped.push(format!(
+                "{display}!{name}: unsafe path in the archive, entry ignored"
+            ));
+            continue;
+        }
         if entry.size() > MAX_RECORD_BYTES {
             loaded.skipped.push(format!(
                 "{display}!{name}: {} bytes, over the record size cap",

@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use vigil_core::Ecosystem;
 use vigil_vulns::Store;
 use vigil_vulns::intel::IntelKind;
+use vigil_vulns::update::{Fetcher, Progress, Sources};
 
 use crate::cli::{Cli, DbCommand};
 use crate::output::Hinted;
@@ -48,6 +50,56 @@ pub fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
                     for skipped in report.skipped.iter().take(10) {
                         text.push_str(&format!("    {skipped}\n"));
                     }
+                }
+            }
+            crate::output::stdout(&text)?;
+        }
+        DbCommand::Update {
+            osv_url,
+            ecosystems,
+            kev_url,
+            epss_url,
+            exploitdb_url,
+            skip,
+        } => {
+            let mut sources = Sources {
+                osv: osv_url.clone(),
+                ..Sources::default()
+            };
+            if !ecosystems.is_empty() {
+                sources.ecosystems = ecosystems
+                    .iter()
+                    .map(|name| {
+                        Ecosystem::from_osv(name.trim()).ok_or_else(|| {
+                            Hinted::error(
+                                format!("--ecosystems: `{name}` is not an OSV ecosystem"),
+                                "use OSV's names: npm, PyPI, crates.io, Go, Maven, RubyGems, Packagist, NuGet, Pub, Hex",
+                            )
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            let wanted = |name: &str, url: &str| (!skip.iter().any(|s| s == name)).then(|| url.to_owned());
+            sources.kev = wanted("kev", kev_url);
+            sources.epss = wanted("epss", epss_url);
+            sources.exploitdb = wanted("exploitdb", exploitdb_url);
+            let now = OffsetDateTime::now_utc().format(&Rfc3339)?;
+            let progress = DownloadBar::new(cli.quiet);
+            let report = vigil_vulns::update::update(&home, &sources, &now, &Fetcher::default(), &progress)
+                .map_err(|e| {
+                Hinted::error(
+                    format!("update failed: {e}"),
+                    "the existing database was left unchanged; downloads resume where they stopped",
+                )
+            })?;
+            let mut text = format!("updated {}\n", home.display());
+            for line in &report.lines {
+                text.push_str(&format!("  {line}\n"));
+            }
+            if !report.skipped.is_empty() {
+                text.push_str(&format!("  {} entries skipped:\n", report.skipped.len()));
+                for skipped in report.skipped.iter().take(10) {
+                    text.push_str(&format!("    {skipped}\n"));
                 }
             }
             crate::output::stdout(&text)?;
@@ -103,4 +155,45 @@ pub fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A byte progress bar per download, hidden when stderr is not a terminal.
+struct DownloadBar {
+    bar: indicatif::ProgressBar,
+}
+
+impl DownloadBar {
+    fn new(quiet: bool) -> Self {
+        use std::io::IsTerminal;
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        };
+        Self { bar }
+    }
+}
+
+impl Progress for DownloadBar {
+    fn begin(&self, what: &str, total: Option<u64>) {
+        self.bar.reset();
+        self.bar.set_length(total.unwrap_or(0));
+        self.bar
+            .set_message(what.rsplit('/').next().unwrap_or(what).to_owned());
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+
+    fn end(&self) {
+        self.bar.finish_and_clear();
+    }
 }
