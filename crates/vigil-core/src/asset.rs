@@ -267,6 +267,11 @@ pub struct ModuleImport {
     /// whether the code beside a lockfile imports one of its packages.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub production_roots: Vec<RootedImport>,
+    /// Every production file that imports it, as (project root, path), sorted: where call resolution looks
+    /// for vulnerable functions. Kept in memory for the run, not written out.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub production_paths: Vec<(String, String)>,
 }
 
 /// Where production code under one project root imports a module.

@@ -115,6 +115,13 @@ pub struct VulnerabilityDetails {
     pub reachability: Reachability,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reachability_evidence: Vec<Evidence>,
+    /// How the grade was reached when it needs saying: no vulnerable function called, the budget ran out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reachability_note: Option<String>,
+    /// The vulnerable functions or symbols the advisory names (RustSec `affects.functions`, Go
+    /// `imports[].symbols` as `package/path.Symbol`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerable_functions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severity: Vec<SeverityVector>,
     /// Listed in CISA KEV (through any CVE alias); `None` when KEV data was not available.

@@ -189,6 +189,7 @@ fn module_imports(
                 evidence: Vec::new(),
                 production_files: 0,
                 production_roots: Vec::new(),
+                production_paths: Vec::new(),
             });
             last_file = None;
         }
@@ -209,9 +210,15 @@ fn module_imports(
         if new_file {
             entry.production_files += 1;
         }
-        if let Some(root) = project_root(&evidence.path, manifest_dirs)
-            && !entry.production_roots.iter().any(|r| r.root == root)
-        {
+        let Some(root) = project_root(&evidence.path, manifest_dirs) else {
+            continue;
+        };
+        if new_file {
+            entry
+                .production_paths
+                .push((root.to_owned(), evidence.path.clone()));
+        }
+        if !entry.production_roots.iter().any(|r| r.root == root) {
             entry.production_roots.push(RootedImport {
                 root: root.to_owned(),
                 evidence: evidence.clone(),
@@ -220,6 +227,7 @@ fn module_imports(
     }
     for entry in &mut imports {
         entry.production_roots.sort();
+        entry.production_paths.sort();
     }
     imports
 }

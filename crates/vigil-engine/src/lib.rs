@@ -52,6 +52,16 @@ pub struct InventoryRun {
     pub coverage: vigil_core::Coverage,
 }
 
+/// Repository files for call resolution, read through the same guard as discovery (inside the root, size
+/// capped, text only).
+struct RepoFiles(vigil_discover::repo_fs::RepoFs);
+
+impl vigil_vulns::calls::SourceFiles for RepoFiles {
+    fn read(&self, path: &str) -> Option<String> {
+        self.0.read_optional(path).ok().flatten()
+    }
+}
+
 /// Discovers and classifies the assets of `root` and builds its system model.
 pub fn inventory(
     root: &Path,
@@ -115,6 +125,20 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
                 });
             }
         }
+    }
+    on_stage("resolving calls to vulnerable functions");
+    match vigil_discover::repo_fs::RepoFs::new(root, scope.discover.max_file_size) {
+        Ok(fs) => vigil_vulns::calls::resolve(
+            &mut vulns.findings,
+            &inventory.imports,
+            &RepoFiles(fs),
+            vigil_vulns::calls::Budget::default(),
+        ),
+        Err(error) => diagnostics.push(Diagnostic::warning(
+            ".",
+            None,
+            format!("call resolution skipped: {error}"),
+        )),
     }
     findings.extend(vulns.findings);
     diagnostics.extend(vulns.diagnostics);

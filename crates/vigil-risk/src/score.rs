@@ -252,7 +252,15 @@ fn exploitation(vulnerability: &VulnerabilityDetails, b: &mut Builder) {
 fn reachability(vulnerability: &VulnerabilityDetails, b: &mut Builder) {
     use Dimension::Likelihood as L;
     match vulnerability.reachability {
-        Reachability::FunctionCalled => b.add(L, "reachability", 2, "a vulnerable function is called"),
+        Reachability::FunctionCalled => b.add(
+            L,
+            "reachability",
+            2,
+            match vulnerability.reachability_evidence.first() {
+                Some(call) => format!("a vulnerable function is called ({})", call.location()),
+                None => "a vulnerable function is called".to_owned(),
+            },
+        ),
         Reachability::Imported => b.add(
             L,
             "reachability",

@@ -51,6 +51,8 @@ fn vulnerability(id: &str, vector: Option<&str>, scope: DependencyScope, invento
             Reachability::Present
         },
         reachability_evidence: vec![],
+        reachability_note: None,
+        vulnerable_functions: vec![],
         severity: vector
             .map(|v| SeverityVector {
                 kind: "CVSS_V3".into(),

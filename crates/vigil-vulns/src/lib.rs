@@ -2,6 +2,7 @@
 //! into an in-memory index or the on-disk database, orders versions per ecosystem, evaluates OSV ranges
 //! exactly, and turns affected dependencies into findings with the version that fixes them.
 
+pub mod calls;
 pub mod db;
 pub mod intel;
 pub mod matcher;

@@ -262,6 +262,8 @@ fn finding(hit: Hit<'_>, upgrade_to: Option<String>, imports: &[vigil_core::Modu
         scope: dependency.scope,
         reachability,
         reachability_evidence,
+        reachability_note: None,
+        vulnerable_functions: advisory.functions.clone(),
         severity: advisory.severity.clone(),
         kev: None,
         kev_listing: None,
