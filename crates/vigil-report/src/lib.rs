@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod sanitize;
 pub mod terminal;
+pub mod vex;
 
 use vigil_core::Assessment;
 
@@ -15,6 +16,10 @@ pub enum Format {
     Term,
     Json,
     Md,
+    /// OpenVEX 0.2.0.
+    OpenVex,
+    /// CycloneDX 1.6 with VEX analyses.
+    CyclonedxVex,
 }
 
 impl Format {
@@ -24,6 +29,8 @@ impl Format {
             Self::Term => "summary.txt",
             Self::Json => "assessment.json",
             Self::Md => "assessment.md",
+            Self::OpenVex => "vex.openvex.json",
+            Self::CyclonedxVex => "vex.cdx.json",
         }
     }
 }
@@ -33,5 +40,7 @@ pub fn render(format: Format, assessment: &Assessment, options: &terminal::Optio
         Format::Term => terminal::render(assessment, options),
         Format::Json => json::render(assessment),
         Format::Md => markdown::render(assessment),
+        Format::OpenVex => vex::openvex(assessment),
+        Format::CyclonedxVex => vex::cyclonedx_vex(assessment),
     }
 }

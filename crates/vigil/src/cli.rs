@@ -117,6 +117,10 @@ pub enum OutputFormat {
     Term,
     Json,
     Md,
+    /// OpenVEX 0.2.0 statements for the vulnerability findings.
+    Openvex,
+    /// CycloneDX 1.6 VEX for the vulnerability findings.
+    CyclonedxVex,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

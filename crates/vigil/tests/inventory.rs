@@ -264,29 +264,7 @@ fn secrets_become_findings_unless_allowlisted() {
 
 #[test]
 fn cyclonedx_output_validates_against_the_1_6_schema() {
-    let schemas = workspace().join("fixtures/schemas/cyclonedx");
-    let read = |name: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(schemas.join(name)).unwrap()).unwrap()
-    };
-    let registry = jsonschema::Registry::new()
-        .add(
-            "http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json",
-            read("spdx.SNAPSHOT.schema.json"),
-        )
-        .unwrap()
-        .add(
-            "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json",
-            read("jsf-0.82.SNAPSHOT.schema.json"),
-        )
-        .unwrap()
-        .prepare()
-        .unwrap();
-    let schema = read("bom-1.6.schema.json");
-    let validator = jsonschema::options()
-        .with_registry(&registry)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
+    let validator = common::cyclonedx_validator();
     for app in [
         "fixtures/apps/clinic-api",
         "fixtures/apps/payouts-service",

@@ -99,6 +99,8 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Term => Format::Term,
         OutputFormat::Json => Format::Json,
         OutputFormat::Md => Format::Md,
+        OutputFormat::Openvex => Format::OpenVex,
+        OutputFormat::CyclonedxVex => Format::CyclonedxVex,
     };
     output::stdout(&vigil_report::render(format, &assessment, &terminal))?;
 

@@ -76,3 +76,29 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A validator for the CycloneDX 1.6 JSON schema shipped in fixtures/schemas (with the schemas it refers to).
+pub fn cyclonedx_validator() -> jsonschema::Validator {
+    let schemas = workspace().join("fixtures/schemas/cyclonedx");
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(schemas.join(name)).unwrap()).unwrap()
+    };
+    let registry = jsonschema::Registry::new()
+        .add(
+            "http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json",
+            read("spdx.SNAPSHOT.schema.json"),
+        )
+        .unwrap()
+        .add(
+            "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json",
+            read("jsf-0.82.SNAPSHOT.schema.json"),
+        )
+        .unwrap()
+        .prepare()
+        .unwrap();
+    jsonschema::options()
+        .with_registry(&registry)
+        .should_validate_formats(true)
+        .build(&read("bom-1.6.schema.json"))
+        .unwrap()
+}
