@@ -67,6 +67,21 @@ pub enum Status {
     NotAffected,
 }
 
+/// A decision about a finding made outside vigil's analysis, kept with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Decision {
+    /// Where it comes from: `openvex:<file>`, `cyclonedx-vex:<file>`.
+    pub source: String,
+    /// The VEX status as the source wrote it (`not_affected`, `fixed`, `affected`, `in_triage`...).
+    pub vex_status: String,
+    /// The machine-readable justification, in OpenVEX's labels (`vulnerable_code_not_in_execute_path`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// The free-text statement or detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+}
+
 /// How far the vulnerable code is from running in production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -203,6 +218,9 @@ pub struct Finding {
     pub score: Score,
     #[serde(default)]
     pub status: Status,
+    /// Who set a status other than open, and why (an imported VEX statement, a triage entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     #[serde(skip)]
     pub hints: RiskHints,
     #[serde(skip)]
@@ -229,6 +247,7 @@ impl Finding {
             vulnerability: None,
             score: Score::default(),
             status: Status::Open,
+            decision: None,
             hints: RiskHints::default(),
             guidance: Guidance::default(),
         }

@@ -28,8 +28,8 @@ pub use dependency::{Dependency, DependencyScope, Ecosystem};
 pub use diagnostic::{Diagnostic, Level};
 pub use evidence::Evidence;
 pub use finding::{
-    AdvisoryWarning, Finding, FindingKind, Guidance, KevListing, Reachability, RiskHints, SeverityVector,
-    Status, Stride, VulnerabilityDetails,
+    AdvisoryWarning, Decision, Finding, FindingKind, Guidance, KevListing, Reachability, RiskHints,
+    SeverityVector, Status, Stride, VulnerabilityDetails,
 };
 pub use fingerprint::fingerprint;
 pub use model::{Boundary, BoundaryKind, Component, ComponentKind, Flow, SystemModel};

@@ -16,6 +16,8 @@ use vigil_vulns::intel::{Intel, IntelFiles};
 pub enum EngineError {
     #[error(transparent)]
     Discover(#[from] vigil_discover::DiscoverError),
+    #[error(transparent)]
+    Ingest(#[from] vigil_ingest::IngestError),
 }
 
 /// What the caller decides for a run.
@@ -25,6 +27,8 @@ pub struct Options<'a> {
     pub advisories: Option<&'a dyn AdvisorySource>,
     /// KEV, EPSS and ExploitDB files joined to the matched advisories; missing ones are said, not guessed.
     pub intel: IntelFiles,
+    /// Results of other tools to bring in: SARIF, CycloneDX/SPDX SBOMs, OpenVEX/CycloneDX VEX.
+    pub ingest: Vec<std::path::PathBuf>,
     /// The day due dates count from.
     pub as_of: Date,
     /// RFC 3339 time of the run.
@@ -91,17 +95,25 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
         scope,
         advisories,
         intel,
+        ingest,
         as_of,
         generated_at,
         on_stage,
     } = options;
+    // Read first: a bad file given on the command line stops the run before any work.
+    let ingest_paths: Vec<&Path> = ingest.iter().map(std::path::PathBuf::as_path).collect();
+    let ingested = vigil_ingest::load(&ingest_paths)?;
     let InventoryRun {
         scope,
-        inventory,
+        mut inventory,
         model,
         mut diagnostics,
         mut coverage,
     } = inventory(root, scope, on_stage)?;
+    if !ingested.dependencies.is_empty() {
+        inventory.assets.extend(ingested.dependencies);
+        inventory.normalize();
+    }
 
     on_stage("applying threat rules");
     let mut findings = vigil_threats::run(&inventory, &model, &scope);
@@ -141,6 +153,22 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
         )),
     }
     findings.extend(vulns.findings);
+    for finding in ingested.findings {
+        if !findings.iter().any(|f| f.fingerprint == finding.fingerprint) {
+            findings.push(finding);
+        }
+    }
+    for statement in vigil_ingest::vex::apply(&mut findings, &inventory, &ingested.statements) {
+        diagnostics.push(Diagnostic::warning(
+            statement.source.split_once(':').map_or("", |(_, file)| file),
+            None,
+            format!(
+                "VEX statement `{}` for {} matched no finding",
+                statement.status,
+                statement.names.first().map_or("?", String::as_str)
+            ),
+        ));
+    }
     diagnostics.extend(vulns.diagnostics);
     coverage.not_checked.extend(vulns.not_checked);
 

@@ -48,7 +48,23 @@ fn decisions(assessment: &Assessment) -> Vec<Decision<'_>> {
                 .actions
                 .iter()
                 .find(|a| a.findings.contains(&finding.id));
+            let decided = finding
+                .decision
+                .as_ref()
+                .filter(|_| finding.status == vigil_core::Status::NotAffected);
             let (status, detail) = match details.reachability {
+                // A decision brought in (an earlier VEX statement) stands, with its source.
+                _ if decided.is_some() => (
+                    Status::NotAffected,
+                    decided.map_or_else(String::new, |d| {
+                        format!(
+                            "{} ({}){}",
+                            d.vex_status,
+                            d.source,
+                            d.statement.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+                        )
+                    }),
+                ),
                 Reachability::DevOnly => (
                     Status::NotAffected,
                     format!("development-only dependency ({place}): not part of the production artifact"),
@@ -86,6 +102,26 @@ fn decisions(assessment: &Assessment) -> Vec<Decision<'_>> {
             })
         })
         .collect()
+}
+
+/// OpenVEX's justification label: the one a brought-in decision gave, else the one vigil's evidence
+/// supports (a development-only dependency is not in the execute path).
+fn justification(decision: &Decision<'_>) -> String {
+    decision
+        .finding
+        .decision
+        .as_ref()
+        .and_then(|d| d.justification.clone())
+        .unwrap_or_else(|| "vulnerable_code_not_in_execute_path".to_owned())
+}
+
+fn cyclonedx_justification(openvex: &str) -> &'static str {
+    match openvex {
+        "component_not_present" | "vulnerable_code_not_present" => "code_not_present",
+        "vulnerable_code_cannot_be_controlled_by_adversary" => "requires_environment",
+        "inline_mitigations_already_exist" => "protected_by_mitigating_control",
+        _ => "code_not_reachable",
+    }
 }
 
 fn action_statement(decision: &Decision<'_>) -> String {
@@ -200,7 +236,7 @@ pub fn cyclonedx_vex(assessment: &Assessment) -> String {
             let analysis = match d.status {
                 Status::NotAffected => json!({
                     "state": "not_affected",
-                    "justification": "code_not_reachable",
+                    "justification": cyclonedx_justification(&justification(d)),
                     "detail": d.detail,
                 }),
                 Status::Affected => json!({

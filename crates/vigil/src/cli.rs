@@ -85,6 +85,11 @@ pub struct AssessArgs {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub advisories: Vec<PathBuf>,
 
+    /// Bring in other tools' results: SARIF 2.1.0 (findings), CycloneDX or SPDX JSON SBOMs (components
+    /// matched like lockfile packages), OpenVEX or CycloneDX VEX (decisions on matching findings).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub ingest: Vec<PathBuf>,
+
     /// The date due dates count from (YYYY-MM-DD) [default: today, UTC].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,

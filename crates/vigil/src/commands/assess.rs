@@ -71,6 +71,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
             scope,
             advisories,
             intel,
+            ingest: args.ingest.clone(),
             as_of,
             generated_at: OffsetDateTime::now_utc().format(&Rfc3339)?,
             on_stage: &on_stage,
