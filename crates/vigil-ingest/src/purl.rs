@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn purls_per_ecosystem() {
-        let p = |s: &str| parse(s).map(|(e, n, v)| (e, n, v));
+        let p = parse;
         assert_eq!(
             p("pkg:npm/%40babel/core@7.25.8"),
             Some((Ecosystem::Npm, "@babel/core".into(), "7.25.8".into()))

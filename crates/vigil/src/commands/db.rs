@@ -147,6 +147,16 @@ pub fn run(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
                 }
             }
             crate::output::stdout(&text)?;
+            for (kind, entry) in &intel.entries {
+                let intel_age = OffsetDateTime::parse(&entry.imported_at, &Rfc3339)
+                    .map(|t| (OffsetDateTime::now_utc() - t).whole_days())
+                    .unwrap_or(i64::MAX);
+                if intel_age > i64::from(*max_age_days) {
+                    eprintln!(
+                        "warning: the {kind} data is {intel_age} days old (more than {max_age_days}); run `vigil db update`"
+                    );
+                }
+            }
             if age > i64::from(*max_age_days) {
                 eprintln!(
                     "warning: the advisory data is {age} days old (more than {max_age_days}); re-import it"
