@@ -6,7 +6,8 @@
 #
 # Needs: ../shared/data (the OSV exports and lockfiles), hyperfine, GNU time.
 # Optional: `cargo install cargo-audit` and RUSTSEC_DB=/path/to/advisory-db (a git checkout of the same
-# snapshot as ../shared/data/osv/rustsec-osv.zip) for the cargo-audit comparison.
+# snapshot as ../shared/data/osv/rustsec-osv.zip; scripts/rustsec-db-from-osv.py rebuilds one from the
+# OSV export where GitHub is out of reach) for the cargo-audit comparison.
 # Usage: scripts/bench-vulns.sh            BENCH_RUNS=10 scripts/bench-vulns.sh
 set -euo pipefail
 
@@ -95,9 +96,11 @@ echo "peak RSS: $(( $(/usr/bin/time -f %M "$VIGIL" assess "$WORK/monorepo" --for
 LOCK="$DATA/lockfiles/cargo/uv-26a9dd4.Cargo.lock"
 if command -v cargo-audit >/dev/null && [ -n "${RUSTSEC_DB:-}" ]; then
   mkdir -p "$WORK/uv" && cp "$LOCK" "$WORK/uv/Cargo.lock"
-  hyperfine -N --warmup 2 --runs "$RUNS" \
-    -n "cargo audit" "cargo-audit audit --no-fetch --db $RUSTSEC_DB --file $WORK/uv/Cargo.lock" \
-    -n "vigil assess" "$VIGIL assess $WORK/uv --advisories $DATA/osv/rustsec-osv.zip --format json" >&2 || true
+  # cargo audit exits with 1 when it finds vulnerabilities (uv's lockfile has three): -i keeps timing it.
+  hyperfine -N -i --warmup 2 --runs "$RUNS" \
+    -n "cargo audit" "cargo-audit audit --no-fetch --no-yanked --db $RUSTSEC_DB --file $WORK/uv/Cargo.lock" \
+    -n "vigil assess (imported DB)" "$VIGIL assess $WORK/uv --format json" \
+    -n "vigil assess (--advisories zip)" "$VIGIL assess $WORK/uv --advisories $DATA/osv/rustsec-osv.zip --format json" >&2
 else
   echo "cargo-audit comparison skipped: install cargo-audit and set RUSTSEC_DB to an advisory-db checkout" >&2
 fi

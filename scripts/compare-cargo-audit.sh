@@ -23,7 +23,7 @@ status=0
 for lock in "$@"; do
   mkdir -p "$work/repo" && cp "$lock" "$work/repo/Cargo.lock"
   # cargo-audit exits 1 when it finds vulnerabilities; its JSON is what counts.
-  cargo-audit audit --json --no-fetch --db "$RUSTSEC_DB" --file "$work/repo/Cargo.lock" >"$work/audit.json" || true
+  cargo-audit audit --json --no-fetch --no-yanked --db "$RUSTSEC_DB" --file "$work/repo/Cargo.lock" >"$work/audit.json" || true
   "$VIGIL" assess "$work/repo" --advisories "$RUSTSEC_OSV" --format json --quiet >"$work/vigil.json"
   python3 - "$lock" "$work/audit.json" "$work/vigil.json" <<'PY' || status=1
 import json, sys
