@@ -298,9 +298,14 @@ fn quoted_end(bytes: &[u8], mut i: usize, quote: u8, escapes: bool, multiline: b
 
 fn triple_end(bytes: &[u8], mut i: usize, quote: u8) -> usize {
     while i < bytes.len() {
+        // Jump to the next quote or backslash: the bytes in between are the string's.
+        match bytes[i..].iter().position(|b| *b == quote || *b == b'\\') {
+            None => return bytes.len(),
+            Some(skip) => i += skip,
+        }
         if bytes[i] == b'\\' {
             i += 2;
-        } else if bytes.get(i..i + 3) == Some(&[quote, quote, quote][..]) {
+        } else if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
             return i + 3;
         } else {
             i += 1;

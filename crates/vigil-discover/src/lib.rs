@@ -15,7 +15,7 @@ mod services;
 mod walk;
 pub mod yaml;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -108,7 +108,8 @@ pub fn run(root: &Path, scope: &Scope) -> Result<Discovery, DiscoverError> {
     coverage.extracted = extracted;
 
     let mut raw_imports = std::mem::take(&mut output.imports);
-    raw_imports.sort();
+    // Hundreds of thousands in a large tree: sorted on every core.
+    raw_imports.par_sort_unstable();
     let manifest_dirs = manifest_dirs(&output.assets);
     let imports = module_imports(&raw_imports, &manifest_dirs);
     let committers = match git_history::committers(fs.root()) {
@@ -177,6 +178,8 @@ fn module_imports(
 ) -> Vec<ModuleImport> {
     let mut imports: Vec<ModuleImport> = Vec::new();
     let mut last_file: Option<&str> = None;
+    // Many imports share a directory: its project root is looked up once.
+    let mut roots: HashMap<&str, Option<&str>> = HashMap::new();
     for (language, module, evidence) in found {
         let same = imports
             .last()
@@ -210,7 +213,11 @@ fn module_imports(
         if new_file {
             entry.production_files += 1;
         }
-        let Some(root) = project_root(&evidence.path, manifest_dirs) else {
+        let dir = parent_dir(&evidence.path);
+        let Some(root) = *roots
+            .entry(dir)
+            .or_insert_with(|| project_root(&evidence.path, manifest_dirs))
+        else {
             continue;
         };
         if new_file {

@@ -210,3 +210,21 @@ fn lockfiles_and_binaries_are_not_scanned() {
         assert!(Secrets.claims(name, name), "{name}");
     }
 }
+
+#[test]
+fn a_keyword_across_the_scan_chunk_boundary_is_found() {
+    // The keyword search lower-cases and scans 64 KiB at a time; a token whose keyword straddles two
+    // chunks must still be found, in either case of the keyword.
+    for offset in [65_533, 65_535, 65_536] {
+        let github = fake("ghp_", ALNUM, 36);
+        let text = format!("{}\n{github}\n", "#".repeat(offset - 1));
+        let found = scan("notes.txt", &text);
+        assert_eq!(found.len(), 1, "at {offset}: {found:?}");
+        let password = format!(
+            "{}\nPASSWORD = \"{}\"\n",
+            "#".repeat(offset - 1),
+            fake("", ALNUM, 20)
+        );
+        assert_eq!(scan("notes.cfg", &password).len(), 1, "at {offset}");
+    }
+}

@@ -11,7 +11,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use vigil_core::{Asset, AssetId, AssetKind, LineIndex, fingerprint};
 
@@ -31,7 +31,9 @@ struct Detector {
     /// Keys that grant access to AI providers are also shadow-AI evidence.
     ai: bool,
     /// Words the pattern cannot match without (ASCII, any case): a file none of them is in is not searched
-    /// with the pattern, which is what keeps the scan near the speed of reading.
+    /// with the pattern, which is what keeps the scan near the speed of reading. Empty for a pattern whose
+    /// only literal is too common once case is ignored (Twilio's `SK`): it runs over the whole text, where
+    /// its case-sensitive literal is found quickly.
     keywords: &'static [&'static str],
     pattern: &'static str,
     group: usize,
@@ -115,7 +117,7 @@ const DETECTORS: &[Detector] = &[
         title: "Twilio API key",
         high_confidence: true,
         ai: false,
-        keywords: &["SK"],
+        keywords: &[],
         pattern: r"(?-u:\b)(SK[0-9a-f]{32})(?-u:\b)",
         group: 1,
     },
@@ -336,10 +338,14 @@ const SKIPPED_EXTENSIONS: [&str; 54] = [
 ];
 
 struct Compiled {
-    /// Every detector's keywords, in one automaton.
+    /// Every detector's keywords, lower-cased, in one automaton run over lower-cased text.
     keywords: AhoCorasick,
-    /// The detector of each keyword, by keyword index.
-    keyword_detector: Vec<usize>,
+    /// The detectors a match of each keyword may stand for: its own, and those with a keyword that can
+    /// start inside it (a leftmost search reports one match where several overlap).
+    keyword_detectors: Vec<Vec<usize>>,
+    longest_keyword: usize,
+    /// Detectors without keywords, searched over the whole text.
+    unkeyed: Vec<usize>,
     each: Vec<Regex>,
 }
 
@@ -347,16 +353,28 @@ fn compiled() -> Option<&'static Compiled> {
     static COMPILED: OnceLock<Option<Compiled>> = OnceLock::new();
     COMPILED
         .get_or_init(|| {
-            let (keyword_detector, words): (Vec<usize>, Vec<&str>) = DETECTORS
+            let (owners, words): (Vec<usize>, Vec<String>) = DETECTORS
                 .iter()
                 .enumerate()
-                .flat_map(|(index, d)| d.keywords.iter().map(move |k| (index, *k)))
+                .flat_map(|(index, d)| d.keywords.iter().map(move |k| (index, k.to_ascii_lowercase())))
                 .unzip();
+            let keyword_detectors = words
+                .iter()
+                .map(|word| {
+                    let mut detectors: Vec<usize> = words
+                        .iter()
+                        .zip(&owners)
+                        .filter(|(other, _)| may_start_inside(word, other))
+                        .map(|(_, owner)| *owner)
+                        .collect();
+                    detectors.sort_unstable();
+                    detectors.dedup();
+                    detectors
+                })
+                .collect();
             let keywords = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(words)
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&words)
                 .ok()?;
             let each = DETECTORS
                 .iter()
@@ -365,11 +383,25 @@ fn compiled() -> Option<&'static Compiled> {
                 .ok()?;
             Some(Compiled {
                 keywords,
-                keyword_detector,
+                keyword_detectors,
+                longest_keyword: words.iter().map(String::len).max().unwrap_or(1),
+                unkeyed: (0..DETECTORS.len())
+                    .filter(|i| DETECTORS[*i].keywords.is_empty())
+                    .collect(),
                 each,
             })
         })
         .as_ref()
+}
+
+/// Whether `other` can occur starting at some offset inside an occurrence of `word` (they agree where
+/// they overlap).
+fn may_start_inside(word: &str, other: &str) -> bool {
+    (0..word.len()).any(|offset| {
+        let tail = &word.as_bytes()[offset..];
+        let common = tail.len().min(other.len());
+        tail[..common] == other.as_bytes()[..common]
+    })
 }
 
 impl Extractor for Secrets {
@@ -463,30 +495,58 @@ impl Extractor for Secrets {
 /// beyond any secret's length, and a bound on the work per keyword.
 const WINDOW_REACH: usize = 4096;
 
+/// Bytes of text lower-cased and searched at a time: small enough to stay in cache.
+const CHUNK: usize = 64 * 1024;
+
 /// Where each detector's pattern is worth running: the lines holding one of its keywords, each with the
 /// line after it (an assignment may break after its `=`), merged. Every pattern matches within one line, or
 /// two for assignments, starting at most a few bytes before its keyword; scanning these windows instead of
-/// the whole file is what keeps a large file without secrets cheap.
+/// the whole file is what keeps a large file without secrets cheap. The keywords are found by one
+/// leftmost search over the lower-cased text, chunk by chunk (chunks overlap by a keyword's length).
 fn keyword_windows(compiled: &Compiled, text: &str) -> Vec<Vec<Range<usize>>> {
     let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); DETECTORS.len()];
-    for keyword in compiled.keywords.find_overlapping_iter(text) {
-        let detector = compiled.keyword_detector[keyword.pattern().as_usize()];
-        let floor = text.floor_char_boundary(keyword.start().saturating_sub(WINDOW_REACH));
-        let start = text[floor..keyword.start()]
-            .rfind('\n')
-            .map_or(floor, |p| floor + p + 1);
-        let ceiling = text.ceil_char_boundary(keyword.end().saturating_add(WINDOW_REACH));
-        let end = line_end(text, line_end(text, keyword.end(), ceiling) + 1, ceiling);
-        let merged = windows[detector].last_mut().filter(|last| last.end >= start);
-        match merged {
-            Some(last) => {
-                last.start = last.start.min(start);
-                last.end = last.end.max(end);
+    if text.is_empty() {
+        return windows;
+    }
+    for detector in &compiled.unkeyed {
+        windows[*detector].push(0..text.len());
+    }
+    let bytes = text.as_bytes();
+    let overlap = compiled.longest_keyword.saturating_sub(1);
+    let mut lower: Vec<u8> = Vec::with_capacity(CHUNK.min(bytes.len()) + overlap);
+    let mut chunk_start = 0;
+    while chunk_start < bytes.len() {
+        let chunk_end = (chunk_start + CHUNK).min(bytes.len());
+        let scan_end = (chunk_end + overlap).min(bytes.len());
+        lower.clear();
+        lower.extend(bytes[chunk_start..scan_end].iter().map(u8::to_ascii_lowercase));
+        for found in compiled.keywords.find_iter(&lower) {
+            let start = chunk_start + found.start();
+            if start >= chunk_end {
+                break; // the next chunk reports it
             }
-            None => windows[detector].push(start..end),
+            for detector in &compiled.keyword_detectors[found.pattern().as_usize()] {
+                add_window(&mut windows[*detector], text, start, chunk_start + found.end());
+            }
         }
+        chunk_start = chunk_end;
     }
     windows
+}
+
+/// Adds the window of a keyword at `start..end` (its line and the next, within [`WINDOW_REACH`]).
+fn add_window(windows: &mut Vec<Range<usize>>, text: &str, start: usize, end: usize) {
+    let floor = text.floor_char_boundary(start.saturating_sub(WINDOW_REACH));
+    let window_start = text[floor..start].rfind('\n').map_or(floor, |p| floor + p + 1);
+    let ceiling = text.ceil_char_boundary(end.saturating_add(WINDOW_REACH));
+    let window_end = line_end(text, line_end(text, end, ceiling) + 1, ceiling);
+    match windows.last_mut().filter(|last| last.end >= window_start) {
+        Some(last) => {
+            last.start = last.start.min(window_start);
+            last.end = last.end.max(window_end);
+        }
+        None => windows.push(window_start..window_end),
+    }
 }
 
 /// The offset of the newline ending the line at `from`, or `ceiling` if it comes first.
