@@ -2,9 +2,11 @@
 //! Adding a format is one file and one variant of [`Format`].
 
 pub mod cyclonedx;
+pub mod diagram;
 pub mod inventory_table;
 pub mod json;
 pub mod markdown;
+pub mod otm;
 pub mod sanitize;
 pub mod terminal;
 pub mod vex;

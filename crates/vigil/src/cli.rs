@@ -46,6 +46,8 @@ pub enum Command {
     /// List what the code reveals (dependencies, endpoints, data models, datastores, cloud resources,
     /// integrations, AI usage, secrets, pipelines, owners), without threats or scores.
     Inventory(InventoryArgs),
+    /// The system model (components, data flows, trust boundaries) as a diagram or a threat model file.
+    Model(ModelArgs),
     /// Write a commented starter vigil.toml.
     Init(InitArgs),
     /// Manage the offline advisory database.
@@ -108,6 +110,30 @@ pub struct InventoryArgs {
     /// table: grouped by kind; json: inventory, model, diagnostics and coverage; cyclonedx: a CycloneDX 1.6 BOM.
     #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
     pub format: InventoryFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// The repository to model.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Scope configuration [default: PATH/vigil.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// mermaid: a flowchart for Markdown; dot: Graphviz; json: the model; otm: Open Threat Model 0.2.0 with
+    /// the threats found on each component.
+    #[arg(long, value_enum, default_value_t = ModelFormat::Mermaid)]
+    pub format: ModelFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelFormat {
+    Mermaid,
+    Dot,
+    Json,
+    Otm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Assess(args) => commands::assess::run(&cli, args),
         Command::Inventory(args) => commands::inventory::run(&cli, args),
+        Command::Model(args) => commands::model::run(&cli, args),
         Command::Init(args) => commands::init::run(args),
         Command::Db(command) => commands::db::run(&cli, command),
         Command::Rules(command) => commands::rules::run(command),

@@ -4,6 +4,7 @@ pub mod assess;
 pub mod db;
 pub mod init;
 pub mod inventory;
+pub mod model;
 pub mod rules;
 pub mod schema;
 
