@@ -9,6 +9,8 @@ pub mod classify;
 pub mod datastore_types;
 pub mod github;
 pub mod terraform;
+pub mod threagile;
+pub mod threat_dragon;
 
 use std::collections::BTreeMap;
 

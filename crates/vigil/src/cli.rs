@@ -122,10 +122,14 @@ pub struct ModelArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// mermaid: a flowchart for Markdown; dot: Graphviz; json: the model; otm: Open Threat Model 0.2.0 with
-    /// the threats found on each component.
+    /// mermaid: a flowchart for Markdown; dot: Graphviz; json: the model; threagile: a Threagile YAML
+    /// model; otm: Open Threat Model 0.2.0 with the threats found on each component.
     #[arg(long, value_enum, default_value_t = ModelFormat::Mermaid)]
     pub format: ModelFormat,
+
+    /// Read the model from a Threagile YAML or Threat Dragon v2 JSON file instead of the repository.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -133,6 +137,7 @@ pub enum ModelFormat {
     Mermaid,
     Dot,
     Json,
+    Threagile,
     Otm,
 }
 

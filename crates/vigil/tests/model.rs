@@ -87,3 +87,35 @@ fn labels_from_the_repository_cannot_break_the_syntax() {
         assert_eq!(line.matches('"').count() % 2, 0, "{line}");
     }
 }
+
+#[test]
+fn models_are_read_from_threagile_and_threat_dragon_files() {
+    let output = vigil(&[
+        "model",
+        "--from",
+        "fixtures/threat-models/threat-dragon-demo-v2-threat-model.json",
+        "--format",
+        "threagile",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("demo.yaml");
+    std::fs::write(&yaml, stdout(&output)).unwrap();
+    let output = vigil(&["model", "--from", yaml.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let model: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(model["components"].as_array().unwrap().len(), 8);
+    assert_eq!(model["flows"].as_array().unwrap().len(), 10);
+
+    // A model whose link points nowhere: a one-line error naming the element and the file.
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(
+        &broken,
+        "threagile_version: 1.0.0\ntechnical_assets:\n  A:\n    id: a\n    communication_links:\n      Calls:\n        target: ghost\n",
+    )
+    .unwrap();
+    let output = vigil(&["model", "--from", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("broken.yaml") && text.contains("`ghost`"), "{text}");
+}
