@@ -13,6 +13,10 @@ pub struct RuleMeta {
     pub kind: FindingKind,
     pub stride: &'static [Stride],
     pub cwe: &'static [&'static str],
+    /// CAPEC attack patterns (`CAPEC-122`) this threat is an instance of.
+    pub capec: &'static [&'static str],
+    /// MITRE ATT&CK (Enterprise) techniques an attacker would use (`T1530`).
+    pub attack: &'static [&'static str],
     /// Base likelihood and impact (1..10) before the model and data adjust them.
     pub likelihood: u8,
     pub impact: u8,
@@ -26,6 +30,8 @@ pub struct RuleMeta {
     pub remediation: &'static str,
     pub fix: &'static [&'static str],
     pub verify: &'static [&'static str],
+    /// When a hit is not a real problem, and how to tell.
+    pub false_positives: &'static str,
     pub references: &'static [&'static str],
     pub compliance: &'static [(Objective, &'static str)],
 }
@@ -100,6 +106,21 @@ impl RuleMeta {
             self.likelihood,
             self.impact
         ));
+        if !self.capec.is_empty() || !self.attack.is_empty() {
+            out.push_str(&format!(
+                "CAPEC: {} · ATT&CK: {}\n\n",
+                if self.capec.is_empty() {
+                    "-".to_owned()
+                } else {
+                    self.capec.join(", ")
+                },
+                if self.attack.is_empty() {
+                    "-".to_owned()
+                } else {
+                    self.attack.join(", ")
+                }
+            ));
+        }
         out.push_str(&format!(
             "## What it finds\n{}\n\n## Why it matters\n{}\n\n",
             self.what, self.why
@@ -115,6 +136,7 @@ impl RuleMeta {
         for step in self.verify {
             out.push_str(&format!("- {step}\n"));
         }
+        out.push_str(&format!("\n## False positives\n{}\n", self.false_positives));
         if !self.compliance.is_empty() {
             out.push_str("\n## Compliance\n");
             for (objective, requirement) in self.compliance {

@@ -392,3 +392,63 @@ fn every_rule_documents_itself() {
         }
     }
 }
+
+/// Every rule documents its false positives, and its CAPEC and ATT&CK ids exist in MITRE's data (CAPEC
+/// 3.9 and ATT&CK Enterprise 18.1 in ../shared/data/mitre) as live, not deprecated, entries.
+#[test]
+fn rule_references_are_real() {
+    for rule in vigil_threats::registry::rules() {
+        let meta = rule.meta();
+        assert!(
+            meta.false_positives.len() > 40,
+            "{}: false positives undocumented",
+            meta.id
+        );
+        assert!(meta.cwe.iter().all(|c| c.starts_with("CWE-")), "{}", meta.id);
+        assert!(meta.capec.iter().all(|c| c.starts_with("CAPEC-")), "{}", meta.id);
+        assert!(meta.attack.iter().all(|t| t.starts_with('T')), "{}", meta.id);
+    }
+    let mitre = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mitre");
+    if !mitre.is_dir() {
+        println!("skipped: ../shared/data not present");
+        return;
+    }
+    let live_ids = |file: &str, source: &str, kind: &str| -> std::collections::HashSet<String> {
+        let bytes = std::fs::read(mitre.join(file)).unwrap();
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+        let bundle: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        bundle["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["type"] == kind && o["revoked"] != true && o["x_mitre_deprecated"] != true)
+            .flat_map(|o| o["external_references"].as_array().cloned().unwrap_or_default())
+            .filter(|r| r["source_name"] == source)
+            .filter_map(|r| r["external_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let capec = live_ids("capec-stix-2.1.json.gz", "capec", "attack-pattern");
+    let attack = live_ids(
+        "enterprise-attack-v18.1-core.json.gz",
+        "mitre-attack",
+        "attack-pattern",
+    );
+    for rule in vigil_threats::registry::rules() {
+        let meta = rule.meta();
+        for id in meta.capec {
+            assert!(
+                capec.contains(*id),
+                "{}: {id} is not a live CAPEC pattern",
+                meta.id
+            );
+        }
+        for id in meta.attack {
+            assert!(
+                attack.contains(*id),
+                "{}: {id} is not a live ATT&CK technique",
+                meta.id
+            );
+        }
+    }
+}

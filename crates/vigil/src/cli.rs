@@ -242,4 +242,6 @@ pub enum RulesCommand {
     List,
     /// Show a rule's documentation.
     Explain { id: String },
+    /// The reference of every rule as one Markdown document (docs/rules.md is this output).
+    Docs,
 }

@@ -188,6 +188,16 @@ fn db_update_failures_are_one_line_and_harmless() {
 }
 
 #[test]
+fn the_checked_in_rule_reference_is_current() {
+    let generated = stdout(&vigil(&["rules", "docs"]));
+    let checked_in = std::fs::read_to_string(common::workspace().join("docs/rules.md")).unwrap();
+    assert!(
+        generated == checked_in,
+        "docs/rules.md is stale: run `cargo run -p vigil -- rules docs > docs/rules.md`"
+    );
+}
+
+#[test]
 fn rules_are_listed_and_explained() {
     let list = stdout(&vigil(&["rules", "list"]));
     assert_eq!(list.lines().count(), vigil_threats::registry::rules().len());

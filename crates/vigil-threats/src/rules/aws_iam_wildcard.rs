@@ -25,6 +25,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::ElevationOfPrivilege],
     cwe: &["CWE-269", "CWE-732"],
+    capec: &["CAPEC-122"],
+    attack: &["T1078.004", "T1098.003"],
     likelihood: 5,
     impact: 9,
     what: "An Allow statement whose `Action` is `*`, `*:*` or `iam:*`, or an Allow with `NotAction`, in an IAM \
@@ -43,6 +45,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "IAM Access Analyzer reports no wildcard actions for the policy; the workload still works in staging.",
     ],
+    false_positives: "A break-glass or administrator role may need broad actions by design: record it as accepted risk with the reason; a wildcard limited by a tight `Resource` and conditions is less severe than it reads.",
     references: &[
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
         "https://cwe.mitre.org/data/definitions/269.html",

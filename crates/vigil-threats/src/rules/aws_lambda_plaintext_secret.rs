@@ -16,6 +16,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Secret,
     stride: &[Stride::InformationDisclosure, Stride::Spoofing],
     cwe: &["CWE-798", "CWE-312"],
+    capec: &["CAPEC-37"],
+    attack: &["T1552"],
     likelihood: 6,
     impact: 8,
     what: "A literal value in `environment { variables = {...} }` of an `aws_lambda_function` whose name says it \
@@ -36,6 +38,7 @@ static META: RuleMeta = RuleMeta {
         "`aws lambda get-function-configuration` shows no secret values in `Environment.Variables`.",
         "The old credential is revoked at its issuer.",
     ],
+    false_positives: "A variable named like a secret may hold a non-secret (a key id, a public endpoint) or a reference to a secret manager entry; check the value before rotating.",
     references: &[
         "https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html",
         "https://cwe.mitre.org/data/definitions/798.html",

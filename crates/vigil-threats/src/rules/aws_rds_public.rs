@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::InformationDisclosure, Stride::Spoofing],
     cwe: &["CWE-284"],
+    capec: &["CAPEC-1"],
+    attack: &["T1190"],
     likelihood: 6,
     impact: 8,
     what: "An `aws_db_instance` or `aws_rds_cluster` with `publicly_accessible = true`, which gives it an address \
@@ -31,6 +33,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "`aws rds describe-db-instances` shows `PubliclyAccessible: false`; the endpoint resolves to a private address.",
     ],
+    false_positives: "`publicly_accessible = true` only matters with a route from the Internet: an instance in private subnets only, or behind a security group that admits no public range, is not reachable.",
     references: &[
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
     ],

@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::InformationDisclosure],
     cwe: &["CWE-311"],
+    capec: &[],
+    attack: &["T1537"],
     likelihood: 3,
     impact: 7,
     what: "An `aws_db_instance` or `aws_rds_cluster` whose `storage_encrypted` is not `true` (it defaults to \
@@ -28,6 +30,7 @@ static META: RuleMeta = RuleMeta {
         "For an existing database: snapshot it, copy the snapshot with encryption, restore from the copy, switch over.",
     ],
     verify: &["`aws rds describe-db-instances` shows `StorageEncrypted: true` and the expected `KmsKeyId`."],
+    false_positives: "Storage encrypted by a different mechanism outside Terraform (an imported instance, a restore from an encrypted snapshot) is reported from the declared configuration; compare with the live resource.",
     references: &[
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",
         "https://cwe.mitre.org/data/definitions/311.html",

@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::InformationDisclosure, Stride::Tampering],
     cwe: &["CWE-284", "CWE-200"],
+    capec: &["CAPEC-1"],
+    attack: &["T1530"],
     likelihood: 8,
     impact: 6,
     what: "An `aws_s3_bucket` made public by a canned ACL (`public-read`, `public-read-write`, `authenticated-read`) \
@@ -35,6 +37,7 @@ static META: RuleMeta = RuleMeta {
         "`aws s3api get-public-access-block --bucket NAME` shows all four settings true.",
         "An anonymous `curl https://NAME.s3.amazonaws.com/` returns AccessDenied.",
     ],
+    false_positives: "A bucket meant to serve public static content (a website, public downloads) is public on purpose: accept the finding for that bucket and keep sensitive data out of it.",
     references: &[
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
         "https://cwe.mitre.org/data/definitions/284.html",

@@ -37,6 +37,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::ElevationOfPrivilege, Stride::InformationDisclosure],
     cwe: &["CWE-284"],
+    capec: &["CAPEC-169"],
+    attack: &["T1190", "T1133"],
     likelihood: 7,
     impact: 7,
     what: "Ingress from `0.0.0.0/0` or `::/0` to SSH, RDP, a database or another administration port, or to \
@@ -54,6 +56,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "`aws ec2 describe-security-groups --group-ids ID` lists no `0.0.0.0/0` or `::/0` range on the port.",
     ],
+    false_positives: "A rule open to 0.0.0.0/0 on a load balancer's HTTP/HTTPS port is the intended entry point; administration and database ports open to the Internet are not.",
     references: &[
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html",
         "https://cwe.mitre.org/data/definitions/284.html",

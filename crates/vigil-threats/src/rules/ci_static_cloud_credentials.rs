@@ -15,6 +15,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Threat,
     stride: &[Stride::Spoofing, Stride::ElevationOfPrivilege],
     cwe: &["CWE-798", "CWE-522"],
+    capec: &["CAPEC-560"],
+    attack: &["T1078.004", "T1552"],
     likelihood: 4,
     impact: 8,
     what: "A flow from a CI pipeline into the AWS control plane authenticated with the repository secrets \
@@ -33,6 +35,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "The workflow has no `AWS_SECRET_ACCESS_KEY` secret; CloudTrail shows `AssumeRoleWithWebIdentity` for CI.",
     ],
+    false_positives: "Keys scoped to a sandbox account with no production access weigh less; the rule still holds since long-lived keys leak through logs and forks.",
     references: &[
         "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services",
     ],

@@ -30,6 +30,8 @@ static META: RuleMeta = RuleMeta {
         Stride::InformationDisclosure,
     ],
     cwe: &["CWE-829", "CWE-94"],
+    capec: &["CAPEC-444"],
+    attack: &["T1195.002"],
     likelihood: 8,
     impact: 9,
     what: "A workflow triggered by `pull_request_target` or `workflow_run` with a step using `actions/checkout` \
@@ -49,6 +51,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "No `pull_request_target`/`workflow_run` workflow checks out the head ref; re-run `vigil assess`.",
     ],
+    false_positives: "Checking out the base branch (not the pull request head), or a workflow that only labels or comments without running the checked-out code, is not exploitable.",
     references: &[
         "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions",

@@ -36,6 +36,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Threat,
     stride: &[Stride::Tampering, Stride::ElevationOfPrivilege],
     cwe: &["CWE-94", "CWE-78"],
+    capec: &["CAPEC-88"],
+    attack: &["T1059.004", "T1195.002"],
     likelihood: 7,
     impact: 8,
     what: "A `run:` script (or an `actions/github-script` `script:`) containing `${{ ... }}` of an \
@@ -50,6 +52,7 @@ static META: RuleMeta = RuleMeta {
         "Give the workflow the least `permissions:` it needs, so an injection has less to steal.",
     ],
     verify: &["No `run:` or `script:` in the workflow contains `${{ github.event.` of an untrusted field."],
+    false_positives: "Contexts an outside contributor cannot control (`github.sha`, `github.run_id`, numeric ids) are not injection points; the rule only flags attacker-controllable ones.",
     references: &[
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",
         "https://cwe.mitre.org/data/definitions/94.html",

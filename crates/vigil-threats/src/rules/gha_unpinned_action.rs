@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::Tampering],
     cwe: &["CWE-829", "CWE-494"],
+    capec: &["CAPEC-538"],
+    attack: &["T1195.001"],
     likelihood: 3,
     impact: 8,
     what: "A `uses: owner/repo@ref` of an action outside GitHub's `actions/` and `github/` organisations whose \
@@ -30,6 +32,7 @@ static META: RuleMeta = RuleMeta {
         "Optionally enforce SHA pinning in the repository's Actions settings.",
     ],
     verify: &["Every third-party `uses:` in the workflow ends with a 40-character SHA."],
+    false_positives: "Actions from your own organisation are a smaller risk than third-party ones; pinning them is still the only way to make the build reproducible.",
     references: &[
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
         "https://cwe.mitre.org/data/definitions/829.html",

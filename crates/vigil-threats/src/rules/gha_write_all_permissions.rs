@@ -15,6 +15,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Misconfiguration,
     stride: &[Stride::ElevationOfPrivilege],
     cwe: &["CWE-250", "CWE-272"],
+    capec: &["CAPEC-122"],
+    attack: &["T1528", "T1195.002"],
     likelihood: 4,
     impact: 7,
     what: "`permissions: write-all` at the top of a workflow or on a job.",
@@ -28,6 +30,7 @@ static META: RuleMeta = RuleMeta {
         "Set the repository or organisation default workflow permissions to read-only.",
     ],
     verify: &["`permissions:` lists explicit scopes; the workflow still succeeds."],
+    false_positives: "Repositories whose default token permission is already read-only in the organisation settings are less exposed; the workflow should still declare what it needs.",
     references: &[
         "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
     ],

@@ -18,6 +18,8 @@ static META: RuleMeta = RuleMeta {
         Stride::ElevationOfPrivilege,
     ],
     cwe: &["CWE-798", "CWE-540"],
+    capec: &["CAPEC-37"],
+    attack: &["T1552.001"],
     likelihood: 7,
     impact: 8,
     what: "A credential in any text file: cloud keys (AWS), VCS and registry tokens (GitHub, GitLab, npm, PyPI), \
@@ -36,6 +38,7 @@ static META: RuleMeta = RuleMeta {
         "Purge the value from history (git filter-repo) if the repository is or was shared outside the team.",
     ],
     verify: &["The old secret is rejected by its issuer; re-run `vigil assess`: the finding is gone."],
+    false_positives: "Test fixtures, documentation examples and revoked keys look like secrets: allow them in `[[secrets.allow]]` with a reason; generic high-entropy assignments (medium confidence) are the most common false positives.",
     references: &[
         "https://cwe.mitre.org/data/definitions/798.html",
         "https://docs.github.com/en/code-security/secret-scanning/about-secret-scanning",

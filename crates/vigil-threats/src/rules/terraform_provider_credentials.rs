@@ -25,6 +25,8 @@ static META: RuleMeta = RuleMeta {
     kind: FindingKind::Secret,
     stride: &[Stride::Spoofing, Stride::ElevationOfPrivilege],
     cwe: &["CWE-798"],
+    capec: &["CAPEC-37"],
+    attack: &["T1552.001"],
     likelihood: 7,
     impact: 9,
     what: "A `provider` block (AWS, Azure, Google...) with a literal `access_key`, `secret_key`, `token`, \
@@ -41,6 +43,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "The old key shows as inactive/deleted; `terraform plan` still works with the new credential source.",
     ],
+    false_positives: "Values taken from variables or the environment are not reported; a literal that is a placeholder for a local emulator (LocalStack) is harmless but still better kept out of code.",
     references: &[
         "https://registry.terraform.io/providers/hashicorp/aws/latest/docs#authentication-and-configuration",
         "https://cwe.mitre.org/data/definitions/798.html",

@@ -29,6 +29,7 @@ pub fn run(command: &RulesCommand) -> anyhow::Result<ExitCode> {
             })?;
             crate::output::stdout(&rule.meta().markdown())?;
         }
+        RulesCommand::Docs => crate::output::stdout(&vigil_threats::registry::reference())?,
     }
     Ok(ExitCode::SUCCESS)
 }
