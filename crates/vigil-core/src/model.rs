@@ -41,6 +41,12 @@ pub struct Component {
     /// True when the component was inferred rather than seen (e.g. "the Internet").
     #[serde(default)]
     pub assumed: bool,
+    /// Controls recorded for it in the threat model file (`waf`, `rate-limiting`, `audit-logging`...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
+    /// Why it is out of the assessment's scope, when the threat model file says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_scope: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

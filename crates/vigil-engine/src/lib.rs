@@ -80,14 +80,58 @@ pub fn inventory(
     let discovery = vigil_discover::run(root, &scope)?;
     let mut inventory = discovery.inventory;
     on_stage("building the system model");
-    let model = vigil_model::run(&mut inventory, &scope);
+    let mut model = vigil_model::run(&mut inventory, &scope);
+    let mut diagnostics = discovery.diagnostics;
+    apply_model_file(root, &scope, &mut model, &mut diagnostics);
     Ok(InventoryRun {
         scope,
         inventory,
         model,
-        diagnostics: discovery.diagnostics,
+        diagnostics,
         coverage: discovery.coverage,
     })
+}
+
+/// Merges the repository's threat model file (`vigil-model.yaml`), when there is one, over the generated
+/// model; what it cannot apply becomes diagnostics.
+fn apply_model_file(
+    root: &Path,
+    scope: &Scope,
+    model: &mut vigil_core::SystemModel,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let file = vigil_model::overlay::FILE;
+    let text = vigil_discover::repo_fs::RepoFs::new(root, scope.discover.max_file_size)
+        .ok()
+        .and_then(|fs| fs.read_optional(file).transpose());
+    match text {
+        None => {}
+        Some(Err(error)) => diagnostics.push(Diagnostic::error(file, None, error.to_string())),
+        Some(Ok(text)) => match vigil_model::overlay::apply(model, &text, file) {
+            Ok(warnings) => diagnostics.extend(warnings),
+            Err(error) => diagnostics.push(Diagnostic::error(file, None, error.to_string())),
+        },
+    }
+}
+
+/// Findings only about components the threat model file puts out of scope are accepted, with the reason.
+fn apply_scope_decisions(findings: &mut [vigil_core::Finding], model: &vigil_core::SystemModel) {
+    for finding in findings.iter_mut().filter(|f| !f.components.is_empty()) {
+        let reasons: Vec<&str> = finding
+            .components
+            .iter()
+            .filter_map(|id| model.component(id).and_then(|c| c.out_of_scope.as_deref()))
+            .collect();
+        if reasons.len() == finding.components.len() {
+            finding.status = Status::Accepted;
+            finding.decision = Some(vigil_core::Decision {
+                source: format!("threat-model:{}", vigil_model::overlay::FILE),
+                vex_status: "out_of_scope".into(),
+                justification: None,
+                statement: reasons.first().map(|r| (*r).to_owned()),
+            });
+        }
+    }
 }
 
 pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineError> {
@@ -117,6 +161,7 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
 
     on_stage("applying threat rules");
     let mut findings = vigil_threats::run(&inventory, &model, &scope);
+    apply_scope_decisions(&mut findings, &model);
 
     on_stage("matching advisories");
     let mut vulns = vigil_vulns::run(&inventory, advisories);

@@ -149,6 +149,8 @@ fn component(asset: &Asset, id: String, kind: ComponentKind, boundary: Option<St
         data_classes: asset.data_classes.clone(),
         evidence: asset.evidence.iter().take(1).cloned().collect(),
         assumed: false,
+        controls: Vec::new(),
+        out_of_scope: None,
     }
 }
 
@@ -195,6 +197,8 @@ fn external(id: &str, name: &str, boundary: &str) -> Component {
         data_classes: Vec::new(),
         evidence: Vec::new(),
         assumed: true,
+        controls: Vec::new(),
+        out_of_scope: None,
     }
 }
 

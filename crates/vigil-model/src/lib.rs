@@ -8,6 +8,7 @@ mod build;
 pub mod classify;
 pub mod datastore_types;
 pub mod github;
+pub mod overlay;
 pub mod terraform;
 pub mod threagile;
 pub mod threat_dragon;

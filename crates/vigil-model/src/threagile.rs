@@ -216,6 +216,8 @@ pub fn import(text: &str) -> Result<SystemModel, InterchangeError> {
             data_classes: classes_of(asset.get("data_assets_processed")),
             evidence: parse_evidence(asset.get("description")),
             assumed: tags.iter().any(|t| t == "vigil-assumed"),
+            controls: Vec::new(),
+            out_of_scope: None,
         });
         for (label, link) in asset
             .get("communication_links")

@@ -74,6 +74,8 @@ pub fn import(text: &str) -> Result<(SystemModel, Vec<String>), InterchangeError
                     data_classes: Vec::new(),
                     evidence: Vec::new(),
                     assumed: false,
+                    controls: Vec::new(),
+                    out_of_scope: None,
                 });
             }
         }
@@ -172,6 +174,8 @@ fn internet(model: &mut SystemModel) -> String {
             data_classes: Vec::new(),
             evidence: Vec::new(),
             assumed: true,
+            controls: Vec::new(),
+            out_of_scope: None,
         });
     }
     "internet".into()

@@ -119,3 +119,102 @@ fn models_are_read_from_threagile_and_threat_dragon_files() {
     let text = stderr(&output);
     assert!(text.contains("broken.yaml") && text.contains("`ghost`"), "{text}");
 }
+
+#[test]
+fn the_threat_model_file_is_merged_over_the_generated_model() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::workspace().join("examples/shop"), dir.path());
+    std::fs::write(
+        dir.path().join("vigil-model.yaml"),
+        r#"components:
+  - id: svc:services/api
+    name: Storefront API
+    controls: [waf, rate-limiting]
+  - id: ext:card-processor
+    name: Card processor
+    kind: external-entity
+    boundary: third-party
+  - id: svc:services/ledger
+    remove: true
+  - id: ext:no-kind
+flows:
+  - {source: svc:services/api, target: ext:card-processor, label: charges cards, protocol: https, authenticated: true, data_classes: [pci]}
+  - {source: svc:services/api, target: ext:ghost, label: nowhere}
+  - {source: svc:services/worker, target: ext:card-processor, data_classes: [gold]}
+out_of_scope:
+  - {id: res:infra/aws_s3_bucket.product_images, reason: public catalogue images served by the CDN team}
+"#,
+    )
+    .unwrap();
+    let output = vigil(&["assess", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let model = &document["model"];
+    let component = |id: &str| {
+        model["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+    };
+    let api = component("svc:services/api").unwrap();
+    assert_eq!(api["name"], "Storefront API");
+    assert_eq!(api["controls"], serde_json::json!(["waf", "rate-limiting"]));
+    let processor = component("ext:card-processor").unwrap();
+    assert_eq!(
+        (processor["kind"].as_str(), processor["boundary"].as_str()),
+        (Some("external-entity"), Some("third-party"))
+    );
+    assert_eq!(processor["evidence"][0]["path"], "vigil-model.yaml");
+    assert!(component("svc:services/ledger").is_none());
+    let flows = model["flows"].as_array().unwrap();
+    let charges = flows.iter().find(|f| f["label"] == "charges cards").unwrap();
+    assert_eq!(charges["data_classes"], serde_json::json!(["pci"]));
+    assert!(
+        flows
+            .iter()
+            .all(|f| f["source"] != "svc:services/ledger" && f["target"] != "svc:services/ledger")
+    );
+    // Each problem is a diagnostic naming the element; the rest of the file applied.
+    let messages: Vec<&str> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == "vigil-model.yaml")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`ext:no-kind` needs a `kind`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("`ext:ghost` does not exist")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("unknown data class `gold`")),
+        "{messages:?}"
+    );
+    // The bucket put out of scope: its findings are accepted with the reason, and leave the roadmap.
+    let bucket: Vec<&Value> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["components"]
+                .as_array()
+                .is_some_and(|c| c.len() == 1 && c[0] == "res:infra/aws_s3_bucket.product_images")
+        })
+        .collect();
+    assert!(!bucket.is_empty());
+    for finding in bucket {
+        assert_eq!(finding["status"], "accepted");
+        assert_eq!(
+            finding["decision"]["statement"],
+            "public catalogue images served by the CDN team"
+        );
+    }
+}
