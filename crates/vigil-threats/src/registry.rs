@@ -3,8 +3,9 @@
 
 use crate::rule::Rule;
 use crate::rules::{
-    aws_iam_wildcard::IamWildcardAction, aws_lambda_plaintext_secret::LambdaPlaintextSecret,
-    aws_rds_public::RdsPublic, aws_rds_unencrypted::RdsUnencrypted, aws_s3_public_access::S3PublicAccess,
+    aws_ebs_unencrypted::EbsUnencrypted, aws_ec2_imdsv1::Imdsv1, aws_iam_wildcard::IamWildcardAction,
+    aws_lambda_plaintext_secret::LambdaPlaintextSecret, aws_rds_public::RdsPublic,
+    aws_rds_unencrypted::RdsUnencrypted, aws_s3_public_access::S3PublicAccess,
     aws_sg_open_ingress::SgOpenIngress, ci_static_cloud_credentials::StaticCloudCredentials,
     gha_pull_request_target_checkout::PullRequestTargetCheckout, gha_script_injection::ScriptInjection,
     gha_unpinned_action::UnpinnedAction, gha_write_all_permissions::WriteAllPermissions,
@@ -24,6 +25,8 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &IamWildcardAction,
         &LambdaPlaintextSecret,
         &ProviderCredentials,
+        &Imdsv1,
+        &EbsUnencrypted,
         // CI/CD
         &PullRequestTargetCheckout,
         &ScriptInjection,

@@ -452,3 +452,78 @@ fn rule_references_are_real() {
         }
     }
 }
+
+#[test]
+fn instances_with_imdsv1_and_unencrypted_volumes() {
+    let tf = r#"
+resource "aws_instance" "legacy" {
+  ami           = "ami-123"
+  instance_type = "t3.micro"
+  root_block_device {
+    volume_size = 20
+  }
+}
+resource "aws_instance" "hardened" {
+  ami           = "ami-123"
+  instance_type = "t3.micro"
+  metadata_options {
+    http_tokens = "required"
+  }
+  root_block_device {
+    encrypted = true
+  }
+}
+resource "aws_launch_template" "optional" {
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
+resource "aws_launch_template" "variable" {
+  metadata_options {
+    http_tokens = var.tokens
+  }
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 100
+}
+resource "aws_ebs_volume" "restored" {
+  availability_zone = "eu-west-1a"
+  snapshot_id       = "snap-123"
+}
+resource "aws_ebs_volume" "sealed" {
+  availability_zone = "eu-west-1a"
+  encrypted         = true
+}
+"#;
+    let found = run(&[("compute.tf", tf)]);
+    let relevant: Vec<&(String, String, String)> = found
+        .iter()
+        .filter(|(id, _, _)| id == "aws-ec2-imds-v1" || id == "aws-ebs-volume-unencrypted")
+        .collect();
+    assert_eq!(
+        relevant,
+        vec![
+            &triple(
+                "aws-ebs-volume-unencrypted",
+                "aws_ebs_volume.data: the volume is not encrypted",
+                "compute.tf:29"
+            ),
+            &triple(
+                "aws-ebs-volume-unencrypted",
+                "aws_instance.legacy: root_block_device is not encrypted",
+                "compute.tf:5"
+            ),
+            &triple(
+                "aws-ec2-imds-v1",
+                "aws_instance.legacy answers IMDSv1 metadata requests",
+                "compute.tf:3"
+            ),
+            &triple(
+                "aws-ec2-imds-v1",
+                "aws_launch_template.optional answers IMDSv1 metadata requests",
+                "compute.tf:21"
+            ),
+        ]
+    );
+}

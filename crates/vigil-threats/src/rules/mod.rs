@@ -1,5 +1,7 @@
 //! One file per rule; [`crate::registry`] lists them.
 
+pub mod aws_ebs_unencrypted;
+pub mod aws_ec2_imdsv1;
 pub mod aws_iam_wildcard;
 pub mod aws_lambda_plaintext_secret;
 pub mod aws_rds_public;
