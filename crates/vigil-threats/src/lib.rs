@@ -51,6 +51,35 @@ fn drop_generic_secret_duplicates(findings: &mut Vec<Finding>) {
     });
 }
 
+/// A threat is relevant to its components; it is mitigated when every one of them has a control the rule
+/// names (recorded in vigil-model.yaml). A mitigated finding stays in the output, with the control.
+fn mitigate(meta: &RuleMeta, finding: &mut Finding, model: &SystemModel) {
+    if meta.mitigated_by.is_empty() || finding.components.is_empty() {
+        return;
+    }
+    let mut controls = Vec::new();
+    for id in &finding.components {
+        let Some(component) = model.component(id) else {
+            return;
+        };
+        let Some(control) = component
+            .controls
+            .iter()
+            .find(|c| meta.mitigated_by.contains(&c.as_str()))
+        else {
+            return;
+        };
+        controls.push(format!("{} has `{control}`", component.name));
+    }
+    finding.status = vigil_core::Status::Mitigated;
+    finding.decision = Some(vigil_core::Decision {
+        source: "controls:vigil-model.yaml".into(),
+        vex_status: "mitigated".into(),
+        justification: None,
+        statement: Some(controls.join("; ")),
+    });
+}
+
 fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
     let mut finding = Finding::new(
         meta.kind,
@@ -67,6 +96,7 @@ fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
         .filter(|c| c.assets.iter().any(|a| hit.assets.contains(a)))
         .map(|c| c.id.clone())
         .collect();
+    mitigate(meta, &mut finding, model);
     finding.assets = hit.assets;
     finding.evidence = hit.evidence;
     finding.remediation = meta.remediation.to_owned();

@@ -30,6 +30,9 @@ pub struct RuleMeta {
     pub remediation: &'static str,
     pub fix: &'static [&'static str],
     pub verify: &'static [&'static str],
+    /// Controls that mitigate the threat when recorded on every component it touches (`controls` in
+    /// vigil-model.yaml): the finding then stays in the output, mitigated, with the control as evidence.
+    pub mitigated_by: &'static [&'static str],
     /// When a hit is not a real problem, and how to tell.
     pub false_positives: &'static str,
     pub references: &'static [&'static str],
@@ -135,6 +138,12 @@ impl RuleMeta {
         out.push_str("\n## How to verify\n");
         for step in self.verify {
             out.push_str(&format!("- {step}\n"));
+        }
+        if !self.mitigated_by.is_empty() {
+            out.push_str(&format!(
+                "\n## Mitigated by\nRecord one of these controls on the component (`controls:` in vigil-model.yaml): {}\n",
+                self.mitigated_by.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ));
         }
         out.push_str(&format!("\n## False positives\n{}\n", self.false_positives));
         if !self.compliance.is_empty() {

@@ -527,3 +527,39 @@ resource "aws_ebs_volume" "sealed" {
         ]
     );
 }
+
+#[test]
+fn a_recorded_control_mitigates_without_hiding_the_finding() {
+    let tf = "resource \"aws_instance\" \"legacy\" {\n  ami           = \"ami-123\"\n  instance_type = \"t3.micro\"\n}\n";
+    let model_file =
+        "components:\n  - id: res:./aws_instance.legacy\n    controls: [imdsv2-required-by-default]\n";
+    let plain = findings(&[("main.tf", tf)]);
+    let imds = |found: &[Finding]| {
+        found
+            .iter()
+            .find(|f| f.rule_id.as_deref() == Some("aws-ec2-imds-v1"))
+            .cloned()
+    };
+    assert_eq!(imds(&plain).unwrap().status, vigil_core::Status::Open);
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("main.tf"), tf).unwrap();
+    fs::write(dir.path().join("vigil-model.yaml"), model_file).unwrap();
+    let mut inventory = vigil_discover::run(dir.path(), &Scope::default())
+        .unwrap()
+        .inventory;
+    let mut model = vigil_model::run(&mut inventory, &Scope::default());
+    let warnings = vigil_model::overlay::apply(&mut model, model_file, "vigil-model.yaml").unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let found = vigil_threats::run(&inventory, &model, &Scope::default());
+    let mitigated = imds(&found).unwrap();
+    assert_eq!(mitigated.status, vigil_core::Status::Mitigated);
+    let statement = mitigated.decision.unwrap().statement.unwrap();
+    assert!(statement.contains("imdsv2-required-by-default"), "{statement}");
+    // A control the rule does not name changes nothing.
+    let other = "components:\n  - id: res:./aws_instance.legacy\n    controls: [waf]\n";
+    let mut model = vigil_model::run(&mut inventory, &Scope::default());
+    vigil_model::overlay::apply(&mut model, other, "vigil-model.yaml").unwrap();
+    let found = vigil_threats::run(&inventory, &model, &Scope::default());
+    assert_eq!(imds(&found).unwrap().status, vigil_core::Status::Open);
+}

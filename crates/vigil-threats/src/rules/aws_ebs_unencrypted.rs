@@ -34,6 +34,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "`aws ec2 describe-volumes --query 'Volumes[].Encrypted'` shows only `true`; re-run `vigil assess`.",
     ],
+    mitigated_by: &["ebs-encryption-by-default"],
     false_positives: "With `aws_ebs_encryption_by_default` enabled in the account and region, new volumes are encrypted \
                       whatever the resource says; record that as accepted risk for these resources.",
     references: &[

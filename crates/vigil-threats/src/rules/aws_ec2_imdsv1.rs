@@ -35,6 +35,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "`aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions.HttpTokens'` prints `required`; re-run `vigil assess`.",
     ],
+    mitigated_by: &["imdsv2-required-by-default"],
     false_positives: "Instances with the metadata endpoint disabled (`http_endpoint = \"disabled\"`) are not reported; a \
                       launch template overridden at launch time by an account-level default of `required` is safe in \
                       practice but still reported from the code.",

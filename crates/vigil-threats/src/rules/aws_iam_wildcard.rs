@@ -45,6 +45,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "IAM Access Analyzer reports no wildcard actions for the policy; the workload still works in staging.",
     ],
+    mitigated_by: &[],
     false_positives: "A break-glass or administrator role may need broad actions by design: record it as accepted risk with the reason; a wildcard limited by a tight `Resource` and conditions is less severe than it reads.",
     references: &[
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",

@@ -38,6 +38,7 @@ static META: RuleMeta = RuleMeta {
         "`aws lambda get-function-configuration` shows no secret values in `Environment.Variables`.",
         "The old credential is revoked at its issuer.",
     ],
+    mitigated_by: &[],
     false_positives: "A variable named like a secret may hold a non-secret (a key id, a public endpoint) or a reference to a secret manager entry; check the value before rotating.",
     references: &[
         "https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html",

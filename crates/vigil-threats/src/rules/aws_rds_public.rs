@@ -33,6 +33,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "`aws rds describe-db-instances` shows `PubliclyAccessible: false`; the endpoint resolves to a private address.",
     ],
+    mitigated_by: &["no-public-route"],
     false_positives: "`publicly_accessible = true` only matters with a route from the Internet: an instance in private subnets only, or behind a security group that admits no public range, is not reachable.",
     references: &[
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",

@@ -30,6 +30,7 @@ static META: RuleMeta = RuleMeta {
         "For an existing database: snapshot it, copy the snapshot with encryption, restore from the copy, switch over.",
     ],
     verify: &["`aws rds describe-db-instances` shows `StorageEncrypted: true` and the expected `KmsKeyId`."],
+    mitigated_by: &[],
     false_positives: "Storage encrypted by a different mechanism outside Terraform (an imported instance, a restore from an encrypted snapshot) is reported from the declared configuration; compare with the live resource.",
     references: &[
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",

@@ -37,6 +37,7 @@ static META: RuleMeta = RuleMeta {
         "`aws s3api get-public-access-block --bucket NAME` shows all four settings true.",
         "An anonymous `curl https://NAME.s3.amazonaws.com/` returns AccessDenied.",
     ],
+    mitigated_by: &["account-public-access-block"],
     false_positives: "A bucket meant to serve public static content (a website, public downloads) is public on purpose: accept the finding for that bucket and keep sensitive data out of it.",
     references: &[
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",

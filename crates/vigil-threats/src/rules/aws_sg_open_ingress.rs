@@ -56,6 +56,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "`aws ec2 describe-security-groups --group-ids ID` lists no `0.0.0.0/0` or `::/0` range on the port.",
     ],
+    mitigated_by: &["no-public-route"],
     false_positives: "A rule open to 0.0.0.0/0 on a load balancer's HTTP/HTTPS port is the intended entry point; administration and database ports open to the Internet are not.",
     references: &[
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html",

@@ -35,6 +35,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "The workflow has no `AWS_SECRET_ACCESS_KEY` secret; CloudTrail shows `AssumeRoleWithWebIdentity` for CI.",
     ],
+    mitigated_by: &[],
     false_positives: "Keys scoped to a sandbox account with no production access weigh less; the rule still holds since long-lived keys leak through logs and forks.",
     references: &[
         "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services",

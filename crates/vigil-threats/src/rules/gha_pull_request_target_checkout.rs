@@ -51,6 +51,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "No `pull_request_target`/`workflow_run` workflow checks out the head ref; re-run `vigil assess`.",
     ],
+    mitigated_by: &[],
     false_positives: "Checking out the base branch (not the pull request head), or a workflow that only labels or comments without running the checked-out code, is not exploitable.",
     references: &[
         "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",

@@ -52,6 +52,7 @@ static META: RuleMeta = RuleMeta {
         "Give the workflow the least `permissions:` it needs, so an injection has less to steal.",
     ],
     verify: &["No `run:` or `script:` in the workflow contains `${{ github.event.` of an untrusted field."],
+    mitigated_by: &[],
     false_positives: "Contexts an outside contributor cannot control (`github.sha`, `github.run_id`, numeric ids) are not injection points; the rule only flags attacker-controllable ones.",
     references: &[
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",

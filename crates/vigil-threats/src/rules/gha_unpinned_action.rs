@@ -32,6 +32,7 @@ static META: RuleMeta = RuleMeta {
         "Optionally enforce SHA pinning in the repository's Actions settings.",
     ],
     verify: &["Every third-party `uses:` in the workflow ends with a 40-character SHA."],
+    mitigated_by: &["actions-allowlist-pinned"],
     false_positives: "Actions from your own organisation are a smaller risk than third-party ones; pinning them is still the only way to make the build reproducible.",
     references: &[
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",

@@ -30,6 +30,7 @@ static META: RuleMeta = RuleMeta {
         "Set the repository or organisation default workflow permissions to read-only.",
     ],
     verify: &["`permissions:` lists explicit scopes; the workflow still succeeds."],
+    mitigated_by: &["org-default-read-only-token"],
     false_positives: "Repositories whose default token permission is already read-only in the organisation settings are less exposed; the workflow should still declare what it needs.",
     references: &[
         "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",

@@ -38,6 +38,7 @@ static META: RuleMeta = RuleMeta {
         "Purge the value from history (git filter-repo) if the repository is or was shared outside the team.",
     ],
     verify: &["The old secret is rejected by its issuer; re-run `vigil assess`: the finding is gone."],
+    mitigated_by: &[],
     false_positives: "Test fixtures, documentation examples and revoked keys look like secrets: allow them in `[[secrets.allow]]` with a reason; generic high-entropy assignments (medium confidence) are the most common false positives.",
     references: &[
         "https://cwe.mitre.org/data/definitions/798.html",

@@ -43,6 +43,7 @@ static META: RuleMeta = RuleMeta {
     verify: &[
         "The old key shows as inactive/deleted; `terraform plan` still works with the new credential source.",
     ],
+    mitigated_by: &[],
     false_positives: "Values taken from variables or the environment are not reported; a literal that is a placeholder for a local emulator (LocalStack) is harmless but still better kept out of code.",
     references: &[
         "https://registry.terraform.io/providers/hashicorp/aws/latest/docs#authentication-and-configuration",
