@@ -7,8 +7,9 @@ use crate::rules::{
     aws_lambda_plaintext_secret::LambdaPlaintextSecret, aws_rds_public::RdsPublic,
     aws_rds_unencrypted::RdsUnencrypted, aws_s3_public_access::S3PublicAccess,
     aws_sg_open_ingress::SgOpenIngress, ci_static_cloud_credentials::StaticCloudCredentials,
-    gha_pull_request_target_checkout::PullRequestTargetCheckout, gha_script_injection::ScriptInjection,
-    gha_unpinned_action::UnpinnedAction, gha_write_all_permissions::WriteAllPermissions,
+    dockerfile_root_user::DockerfileRootUser, gha_pull_request_target_checkout::PullRequestTargetCheckout,
+    gha_script_injection::ScriptInjection, gha_unpinned_action::UnpinnedAction,
+    gha_write_all_permissions::WriteAllPermissions, k8s_privileged_container::PrivilegedContainer,
     secret_in_code::SecretInCode, terraform_provider_credentials::ProviderCredentials,
 };
 
@@ -27,6 +28,9 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &ProviderCredentials,
         &Imdsv1,
         &EbsUnencrypted,
+        // Containers
+        &DockerfileRootUser,
+        &PrivilegedContainer,
         // CI/CD
         &PullRequestTargetCheckout,
         &ScriptInjection,

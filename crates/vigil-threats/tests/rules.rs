@@ -563,3 +563,68 @@ fn a_recorded_control_mitigates_without_hiding_the_finding() {
     let found = vigil_threats::run(&inventory, &model, &Scope::default());
     assert_eq!(imds(&found).unwrap().status, vigil_core::Status::Open);
 }
+
+#[test]
+fn root_images_and_privileged_containers() {
+    let root = "FROM node:22\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n";
+    let explicit_root = "FROM python:3.12\nUSER root\nCMD [\"python\", \"app.py\"]\n";
+    let fixed = "FROM node:22\nCOPY . /app\nUSER node\nCMD [\"node\", \"/app/server.js\"]\n";
+    let deployment = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: agent
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          image: agent:1.0
+          securityContext:
+            privileged: true
+        - name: sidecar
+          image: sidecar:1.0
+"#;
+    let safe = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: web:1.0
+          securityContext:
+            privileged: false
+"#;
+    let found = run(&[
+        ("api/Dockerfile", root),
+        ("worker/Dockerfile", explicit_root),
+        ("web/Dockerfile", fixed),
+        ("k8s/agent.yaml", deployment),
+        ("k8s/web.yaml", safe),
+    ]);
+    let relevant: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|(id, _, _)| id == "dockerfile-root-user" || id == "k8s-privileged-container")
+        .map(|(id, title, _)| (id.as_str(), title.as_str()))
+        .collect();
+    assert_eq!(relevant.len(), 3, "{found:#?}");
+    assert!(
+        relevant
+            .iter()
+            .any(|(id, t)| *id == "dockerfile-root-user" && t.starts_with("api/Dockerfile"))
+    );
+    assert!(
+        relevant
+            .iter()
+            .any(|(id, t)| *id == "dockerfile-root-user" && t.starts_with("worker/Dockerfile"))
+    );
+    assert!(
+        relevant
+            .iter()
+            .any(|(id, t)| *id == "k8s-privileged-container"
+                && t.contains("container `agent` runs privileged")),
+        "{relevant:?}"
+    );
+}
