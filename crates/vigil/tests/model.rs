@@ -218,3 +218,55 @@ out_of_scope:
         );
     }
 }
+
+/// pytm's sample gives every data flow the same seven threats; a rule that fires on every element says
+/// nothing about any of them. On the example, no rule may fire on all components of the kind it looks at,
+/// and the findings per component are pinned in a snapshot.
+#[test]
+fn no_rule_fires_on_every_element() {
+    let output = vigil(&[
+        "assess",
+        "examples/shop",
+        "--advisories",
+        "examples/shop-advisories",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "json",
+    ]);
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let components = document["model"]["components"].as_array().unwrap();
+    let kind_of = |id: &str| {
+        components
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["kind"].as_str().unwrap().to_owned())
+    };
+    let mut per_rule: std::collections::BTreeMap<String, HashSet<String>> = Default::default();
+    let mut per_component: std::collections::BTreeMap<String, usize> = Default::default();
+    for finding in document["findings"].as_array().unwrap() {
+        for component in finding["components"].as_array().into_iter().flatten() {
+            let component = component.as_str().unwrap().to_owned();
+            *per_component.entry(component.clone()).or_default() += 1;
+            if let Some(rule) = finding["rule_id"].as_str() {
+                per_rule.entry(rule.to_owned()).or_default().insert(component);
+            }
+        }
+    }
+    for (rule, hit) in &per_rule {
+        let kinds: HashSet<String> = hit.iter().filter_map(|c| kind_of(c)).collect();
+        let same_kind = components
+            .iter()
+            .filter(|c| kinds.contains(c["kind"].as_str().unwrap()))
+            .count();
+        assert!(
+            hit.len() < same_kind || same_kind == 1,
+            "{rule} fires on every {kinds:?} component"
+        );
+    }
+    let table: String = per_component
+        .iter()
+        .map(|(component, count)| format!("{count:>3}  {component}\n"))
+        .collect();
+    insta::assert_snapshot!("shop_findings_per_component", table);
+}
