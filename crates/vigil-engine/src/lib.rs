@@ -114,6 +114,19 @@ fn apply_model_file(
     }
 }
 
+/// Findings without components (dependency vulnerabilities, ingested results) are placed on the model
+/// components that stand for their assets: a vulnerable package on the service that declares it.
+fn attach_components(findings: &mut [vigil_core::Finding], model: &vigil_core::SystemModel) {
+    for finding in findings.iter_mut().filter(|f| f.components.is_empty()) {
+        finding.components = model
+            .components
+            .iter()
+            .filter(|c| c.assets.iter().any(|a| finding.assets.contains(a)))
+            .map(|c| c.id.clone())
+            .collect();
+    }
+}
+
 /// Findings only about components the threat model file puts out of scope are accepted, with the reason.
 fn apply_scope_decisions(findings: &mut [vigil_core::Finding], model: &vigil_core::SystemModel) {
     for finding in findings.iter_mut().filter(|f| !f.components.is_empty()) {
@@ -203,6 +216,7 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
             findings.push(finding);
         }
     }
+    attach_components(&mut findings, &model);
     for statement in vigil_ingest::vex::apply(&mut findings, &inventory, &ingested.statements) {
         diagnostics.push(Diagnostic::warning(
             statement.source.split_once(':').map_or("", |(_, file)| file),
