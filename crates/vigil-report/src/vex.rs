@@ -170,18 +170,19 @@ pub fn openvex(assessment: &Assessment) -> String {
         .iter()
         .map(|d| {
             let (name, aliases) = names(d.finding);
-            let mut statement = json!({
-                "vulnerability": {"name": name, "aliases": aliases, "description": d.finding.description},
-                "products": [{"@id": product, "subcomponents": [{"@id": d.purl}]}],
-            });
-            let fields = statement.as_object_mut().expect("a statement is an object");
+            let mut fields = serde_json::Map::new();
+            fields.insert(
+                "vulnerability".into(),
+                json!({"name": name, "aliases": aliases, "description": d.finding.description}),
+            );
+            fields.insert(
+                "products".into(),
+                json!([{"@id": product, "subcomponents": [{"@id": d.purl}]}]),
+            );
             match d.status {
                 Status::NotAffected => {
                     fields.insert("status".into(), json!("not_affected"));
-                    fields.insert(
-                        "justification".into(),
-                        json!("vulnerable_code_not_in_execute_path"),
-                    );
+                    fields.insert("justification".into(), json!(justification(d)));
                     fields.insert("impact_statement".into(), json!(d.detail));
                 }
                 Status::Affected => {
@@ -194,7 +195,7 @@ pub fn openvex(assessment: &Assessment) -> String {
                     fields.insert("status_notes".into(), json!(d.detail));
                 }
             }
-            statement
+            Value::Object(fields)
         })
         .collect();
     let document = json!({

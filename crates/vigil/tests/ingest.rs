@@ -184,6 +184,55 @@ fn openvex_statements_become_decisions() {
 }
 
 #[test]
+fn a_brought_in_justification_flows_into_vex_out() {
+    // The reviewer's own label, not vigil's default, comes out of both VEX formats.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.openvex.json");
+    std::fs::write(
+        &path,
+        r#"{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "urn:x", "author": "AppSec", "timestamp": "2026-11-27T00:00:00Z", "version": 1,
+           "statements": [{"vulnerability": {"name": "CVE-2020-8203"}, "products": [{"@id": "pkg:npm/lodash@4.17.15"}],
+                           "status": "not_affected", "justification": "inline_mitigations_already_exist"}]}"#,
+    )
+    .unwrap();
+    let out = |format: &str| -> Value {
+        let output = vigil(&[
+            "assess",
+            "examples/shop",
+            "--advisories",
+            "examples/shop-advisories",
+            "--format",
+            format,
+            "--ingest",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let openvex = out("openvex");
+    let statement = openvex["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["vulnerability"]["name"] == "CVE-2020-8203")
+        .unwrap();
+    assert_eq!(statement["status"], "not_affected");
+    assert_eq!(statement["justification"], "inline_mitigations_already_exist");
+    let cdx = out("cyclonedx-vex");
+    let entry = cdx["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "CVE-2020-8203")
+        .unwrap();
+    assert_eq!(entry["analysis"]["state"], "not_affected");
+    assert_eq!(
+        entry["analysis"]["justification"],
+        "protected_by_mitigating_control"
+    );
+}
+
+#[test]
 fn a_file_of_another_kind_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.json");
