@@ -22,7 +22,7 @@ use vigil_core::{DependencyScope, Ecosystem, Evidence, ModuleImport, Reachabilit
 const MAX_EVIDENCE: usize = 3;
 
 /// PyPI distributions whose top-level module is not their name (lower case, `-` separated).
-const PYPI_MODULES: [(&str, &str); 34] = [
+const PYPI_MODULES: [(&str, &str); 33] = [
     ("beautifulsoup4", "bs4"),
     ("pillow", "PIL"),
     ("pyyaml", "yaml"),
@@ -54,7 +54,6 @@ const PYPI_MODULES: [(&str, &str); 34] = [
     ("pysaml2", "saml2"),
     ("python-ldap", "ldap"),
     ("mysqlclient", "MySQLdb"),
-    ("pymysql", "pymysql"),
     ("websocket-client", "websocket"),
     ("python-socketio", "socketio"),
 ];

@@ -142,9 +142,12 @@ pub fn update(
     let mut report = UpdateReport::default();
 
     let current = Store::open(home)?;
+    // A day of overlap: the export can lag behind the records' `modified` times, and fetching a record
+    // twice is harmless (the newer `modified` wins in the merge).
     let since = current
         .as_ref()
-        .and_then(|s| OffsetDateTime::parse(&s.manifest().imported_at, &Rfc3339).ok());
+        .and_then(|s| OffsetDateTime::parse(&s.manifest().imported_at, &Rfc3339).ok())
+        .map(|t| t - time::Duration::days(1));
     let mut osv_files: Vec<PathBuf> = Vec::new();
     for &ecosystem in &sources.ecosystems {
         let name = ecosystem.osv_name();
