@@ -6,11 +6,12 @@ use crate::rules::{
     aws_ebs_unencrypted::EbsUnencrypted, aws_ec2_imdsv1::Imdsv1, aws_iam_wildcard::IamWildcardAction,
     aws_lambda_plaintext_secret::LambdaPlaintextSecret, aws_rds_public::RdsPublic,
     aws_rds_unencrypted::RdsUnencrypted, aws_s3_public_access::S3PublicAccess,
-    aws_sg_open_ingress::SgOpenIngress, ci_static_cloud_credentials::StaticCloudCredentials,
-    dockerfile_root_user::DockerfileRootUser, gha_pull_request_target_checkout::PullRequestTargetCheckout,
-    gha_script_injection::ScriptInjection, gha_unpinned_action::UnpinnedAction,
-    gha_write_all_permissions::WriteAllPermissions, k8s_privileged_container::PrivilegedContainer,
-    secret_in_code::SecretInCode, terraform_provider_credentials::ProviderCredentials,
+    aws_s3_versioning::S3Versioning, aws_sg_open_ingress::SgOpenIngress,
+    ci_static_cloud_credentials::StaticCloudCredentials, dockerfile_root_user::DockerfileRootUser,
+    gha_pull_request_target_checkout::PullRequestTargetCheckout, gha_script_injection::ScriptInjection,
+    gha_unpinned_action::UnpinnedAction, gha_write_all_permissions::WriteAllPermissions,
+    k8s_privileged_container::PrivilegedContainer, secret_in_code::SecretInCode,
+    terraform_provider_credentials::ProviderCredentials,
 };
 
 /// Renamed rule ids: old id -> new id. Suppressions and history that name an old id keep working.
@@ -28,6 +29,7 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         &ProviderCredentials,
         &Imdsv1,
         &EbsUnencrypted,
+        &S3Versioning,
         // Containers
         &DockerfileRootUser,
         &PrivilegedContainer,

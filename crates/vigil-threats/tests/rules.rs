@@ -80,7 +80,10 @@ resource "aws_s3_bucket_public_access_block" "blocked" {
 
 resource "aws_s3_bucket" "private" { bucket = "private" }
 "#;
-    let found = run(&[("infra/s3.tf", tf)]);
+    let found: Vec<_> = run(&[("infra/s3.tf", tf)])
+        .into_iter()
+        .filter(|(id, _, _)| id == "aws-s3-public-access")
+        .collect();
     assert_eq!(
         found,
         vec![
@@ -626,5 +629,58 @@ spec:
             .any(|(id, t)| *id == "k8s-privileged-container"
                 && t.contains("container `agent` runs privileged")),
         "{relevant:?}"
+    );
+}
+
+#[test]
+fn buckets_without_versioning() {
+    let tf = r#"
+resource "aws_s3_bucket" "bare" {
+  bucket = "shop-bare"
+}
+resource "aws_s3_bucket" "inline" {
+  bucket = "shop-inline"
+  versioning {
+    enabled = true
+  }
+}
+resource "aws_s3_bucket" "companion" {
+  bucket = "shop-companion"
+}
+resource "aws_s3_bucket_versioning" "companion" {
+  bucket = aws_s3_bucket.companion.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_s3_bucket" "suspended" {
+  bucket = "shop-suspended"
+}
+resource "aws_s3_bucket_versioning" "suspended" {
+  bucket = aws_s3_bucket.suspended.id
+  versioning_configuration {
+    status = "Suspended"
+  }
+}
+"#;
+    let found = run(&[("storage.tf", tf)]);
+    let versioning: Vec<&(String, String, String)> = found
+        .iter()
+        .filter(|(id, _, _)| id == "aws-s3-versioning-disabled")
+        .collect();
+    assert_eq!(
+        versioning,
+        vec![
+            &triple(
+                "aws-s3-versioning-disabled",
+                "aws_s3_bucket.bare keeps no previous versions of its objects",
+                "storage.tf:3"
+            ),
+            &triple(
+                "aws-s3-versioning-disabled",
+                "aws_s3_bucket.suspended keeps no previous versions of its objects",
+                "storage.tf:21"
+            ),
+        ]
     );
 }

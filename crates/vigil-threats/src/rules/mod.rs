@@ -7,6 +7,7 @@ pub mod aws_lambda_plaintext_secret;
 pub mod aws_rds_public;
 pub mod aws_rds_unencrypted;
 pub mod aws_s3_public_access;
+pub mod aws_s3_versioning;
 pub mod aws_sg_open_ingress;
 pub mod ci_static_cloud_credentials;
 pub mod dockerfile_root_user;
