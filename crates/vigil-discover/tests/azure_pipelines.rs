@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::run_extractor;
-use serde_json::{Value, json};
+use common::{job, jobs, run_extractor, single_asset};
+use serde_json::json;
 use vigil_core::{Asset, AssetKind};
 use vigil_discover::Extractor;
 use vigil_discover::extractors::azure_pipelines::AzurePipelines;
@@ -14,24 +14,11 @@ use vigil_discover::extractors::azure_pipelines::AzurePipelines;
 const PATH: &str = "azure-pipelines.yml";
 
 fn pipeline_at(path: &str, text: &str) -> Asset {
-    let out = run_extractor(&AzurePipelines, &[(path, text)]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.assets.len(), 1, "{:?}", out.diagnostics);
-    out.assets.into_iter().next().unwrap()
+    single_asset(&AzurePipelines, path, text)
 }
 
 fn pipeline(text: &str) -> Asset {
     pipeline_at(PATH, text)
-}
-
-fn jobs(asset: &Asset) -> &Vec<Value> {
-    asset.attributes["jobs"].as_array().unwrap()
-}
-
-fn job<'a>(asset: &'a Asset, id: &str) -> &'a Value {
-    jobs(asset)
-        .iter()
-        .find(|j| j["id"] == id)
-        .unwrap_or_else(|| panic!("no job {id}"))
 }
 
 /// The 1-based line of the first line of `text` containing `needle`.

@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::run_extractor;
-use serde_json::{Value, json};
+use common::{job, jobs, run_extractor, single_asset};
+use serde_json::json;
 use vigil_core::{Asset, AssetKind};
 use vigil_discover::Extractor;
 use vigil_discover::extractors::bitbucket_pipelines::BitbucketPipelines;
@@ -14,20 +14,7 @@ use vigil_discover::extractors::bitbucket_pipelines::BitbucketPipelines;
 const PATH: &str = "bitbucket-pipelines.yml";
 
 fn pipeline(text: &str) -> Asset {
-    let out = run_extractor(&BitbucketPipelines, &[(PATH, text)]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.assets.len(), 1, "{:?}", out.diagnostics);
-    out.assets.into_iter().next().unwrap()
-}
-
-fn jobs(asset: &Asset) -> &Vec<Value> {
-    asset.attributes["jobs"].as_array().unwrap()
-}
-
-fn job<'a>(asset: &'a Asset, id: &str) -> &'a Value {
-    jobs(asset)
-        .iter()
-        .find(|j| j["id"] == id)
-        .unwrap_or_else(|| panic!("no job {id}"))
+    single_asset(&BitbucketPipelines, PATH, text)
 }
 
 const ONE_STEP: &str = "\

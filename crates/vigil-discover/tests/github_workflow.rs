@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::run_extractor;
+use common::{jobs, run_extractor, single_asset};
 use serde_json::{Value, json};
 use vigil_core::{Asset, AssetKind};
 use vigil_discover::Extractor;
@@ -13,13 +13,7 @@ use vigil_discover::extractors::github_workflow::GithubWorkflow;
 const PATH: &str = ".github/workflows/ci.yml";
 
 fn workflow(text: &str) -> Asset {
-    let out = run_extractor(&GithubWorkflow, &[(PATH, text)]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.assets.len(), 1, "{:?}", out.diagnostics);
-    out.assets.into_iter().next().expect("one asset")
-}
-
-fn jobs(asset: &Asset) -> &Vec<Value> {
-    asset.attributes["jobs"].as_array().expect("jobs is an array")
+    single_asset(&GithubWorkflow, PATH, text)
 }
 
 const ONE_JOB: &str = "\

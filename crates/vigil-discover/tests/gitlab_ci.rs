@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::run_extractor;
+use common::{job, jobs, named_uses as uses, run_extractor, single_asset};
 use serde_json::{Value, json};
 use vigil_core::{Asset, AssetKind};
 use vigil_discover::Extractor;
@@ -14,37 +14,7 @@ use vigil_discover::extractors::gitlab_ci::GitlabCi;
 const PATH: &str = ".gitlab-ci.yml";
 
 fn pipeline(text: &str) -> Asset {
-    let out = run_extractor(&GitlabCi, &[(PATH, text)]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.assets.len(), 1, "{:?}", out.diagnostics);
-    out.assets.into_iter().next().unwrap()
-}
-
-fn jobs(asset: &Asset) -> &Vec<Value> {
-    asset.attributes["jobs"].as_array().unwrap()
-}
-
-fn job<'a>(asset: &'a Asset, id: &str) -> &'a Value {
-    jobs(asset)
-        .iter()
-        .find(|j| j["id"] == id)
-        .unwrap_or_else(|| panic!("no job {id}"))
-}
-
-/// (step name, uses, uses_line) of every `uses` step of a job.
-fn uses(job: &Value) -> Vec<(String, String, u64)> {
-    job["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s.get("uses").is_some())
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap().to_owned(),
-                s["uses"].as_str().unwrap().to_owned(),
-                s["uses_line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    single_asset(&GitlabCi, PATH, text)
 }
 
 fn step<'a>(job: &'a Value, name: &str) -> &'a Value {
