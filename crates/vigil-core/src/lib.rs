@@ -14,6 +14,7 @@ pub mod model;
 pub mod roadmap;
 pub mod schema;
 pub mod score;
+pub mod secret_names;
 pub mod text;
 
 pub use assessment::{

@@ -1,38 +1,9 @@
 //! Recognising secrets written into code, and showing them without revealing them.
 
-/// Name fragments of variables that hold secrets (compared case-insensitively on `_`-separated words
-/// and on the whole name).
-const SECRET_WORDS: [&str; 12] = [
-    "secret",
-    "password",
-    "passwd",
-    "pwd",
-    "token",
-    "apikey",
-    "api_key",
-    "private_key",
-    "access_key",
-    "credential",
-    "credentials",
-    "auth",
-];
-
 /// Values that are obviously placeholders or references, not secrets.
 const PLACEHOLDERS: [&str; 6] = ["", "changeme", "change-me", "todo", "xxx", "placeholder"];
 
-/// Whether a variable name says it holds a secret (`DB_PASSWORD`, `stripeApiKey`, `AUTH_TOKEN`).
-pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| {
-        if w.contains('_') {
-            lower.contains(w)
-        } else {
-            lower
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|part| part == *w || part.ends_with(w))
-        }
-    })
-}
+pub use vigil_core::secret_names::is_secret_name;
 
 /// Whether a value is a literal that could be a real secret (not computed, not a placeholder).
 pub fn is_literal_secret(value: &str) -> bool {

@@ -930,35 +930,7 @@ impl CiPipeline {
 /// What replaces a plaintext secret's value wherever the layout would otherwise carry it (step `env`).
 pub(crate) const REDACTED: &str = "[redacted]";
 
-/// Name fragments of variables that hold secrets, as in the threat rules' `is_secret_name`.
-const SECRET_WORDS: [&str; 12] = [
-    "secret",
-    "password",
-    "passwd",
-    "pwd",
-    "token",
-    "apikey",
-    "api_key",
-    "private_key",
-    "access_key",
-    "credential",
-    "credentials",
-    "auth",
-];
-
-/// Whether a variable name says it holds a secret (`DB_PASSWORD`, `AWS_ACCESS_KEY_ID`, `npmToken`).
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| {
-        if w.contains('_') {
-            lower.contains(w)
-        } else {
-            lower
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|part| part == *w || part.ends_with(w))
-        }
-    })
-}
+pub(crate) use vigil_core::secret_names::is_secret_name;
 
 /// Whether a value is a literal that could be a real secret: not a reference to another variable in any
 /// platform's syntax (`$X`, `${X}`, `$(x)`, `${{ x }}`, `<< x >>`), not a placeholder, not trivially short.
