@@ -268,7 +268,8 @@ pub struct ModuleImport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub production_roots: Vec<RootedImport>,
     /// Every production file that imports it, as (project root, path), sorted: where call resolution looks
-    /// for vulnerable functions. Kept in memory for the run, not written out.
+    /// for vulnerable functions, so only for the languages it searches (Go, Rust). Kept in memory for the
+    /// run, not written out.
     #[serde(skip)]
     #[schemars(skip)]
     pub production_paths: Vec<(String, String)>,

@@ -220,7 +220,8 @@ fn module_imports(
         else {
             continue;
         };
-        if new_file {
+        // Only the languages call resolution searches (Go symbols, RustSec functions) need every file.
+        if new_file && matches!(*language, "go" | "rust") {
             entry
                 .production_paths
                 .push((root.to_owned(), evidence.path.clone()));
