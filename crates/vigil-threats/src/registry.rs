@@ -2,47 +2,22 @@
 //! here.
 
 use crate::rule::Rule;
-use crate::rules::{
-    aws_ebs_unencrypted::EbsUnencrypted, aws_ec2_imdsv1::Imdsv1, aws_iam_wildcard::IamWildcardAction,
-    aws_lambda_plaintext_secret::LambdaPlaintextSecret, aws_rds_public::RdsPublic,
-    aws_rds_unencrypted::RdsUnencrypted, aws_s3_public_access::S3PublicAccess,
-    aws_s3_versioning::S3Versioning, aws_sg_open_ingress::SgOpenIngress,
-    ci_static_cloud_credentials::StaticCloudCredentials, dockerfile_root_user::DockerfileRootUser,
-    gha_pull_request_target_checkout::PullRequestTargetCheckout, gha_script_injection::ScriptInjection,
-    gha_unpinned_action::UnpinnedAction, gha_write_all_permissions::WriteAllPermissions,
-    k8s_privileged_container::PrivilegedContainer, secret_in_code::SecretInCode,
-    terraform_provider_credentials::ProviderCredentials,
-};
+use crate::rules;
 
 /// Renamed rule ids: old id -> new id. Suppressions and history that name an old id keep working.
 pub const RENAMED: &[(&str, &str)] = &[];
 
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![
-        // AWS infrastructure as code
-        &S3PublicAccess,
-        &RdsPublic,
-        &RdsUnencrypted,
-        &SgOpenIngress,
-        &IamWildcardAction,
-        &LambdaPlaintextSecret,
-        &ProviderCredentials,
-        &Imdsv1,
-        &EbsUnencrypted,
-        &S3Versioning,
-        // Containers
-        &DockerfileRootUser,
-        &PrivilegedContainer,
-        // CI/CD
-        &PullRequestTargetCheckout,
-        &ScriptInjection,
-        &UnpinnedAction,
-        &WriteAllPermissions,
-        // Secrets anywhere in the repository
-        &SecretInCode,
-        // Data flows of the system model
-        &StaticCloudCredentials,
+    [
+        rules::aws::rules(),
+        rules::azure::rules(),
+        rules::gcp::rules(),
+        rules::containers::rules(),
+        rules::cicd::rules(),
+        rules::code::rules(),
+        rules::threats::rules(),
     ]
+    .concat()
 }
 
 /// A rule by id (following renames).
