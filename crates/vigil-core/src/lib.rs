@@ -33,7 +33,10 @@ pub use finding::{
     SeverityVector, Status, Stride, VulnerabilityDetails,
 };
 pub use fingerprint::fingerprint;
-pub use model::{Boundary, BoundaryKind, Component, ComponentKind, Flow, SystemModel};
+pub use model::{
+    Boundary, BoundaryKind, Capability, CapabilityKind, Component, ComponentKind, Control, ControlSource,
+    Flow, SystemModel,
+};
 pub use roadmap::{Action, ActionKind, Owner, OwnerSource, Roadmap, Runbook, Upgrade};
 pub use score::{Band, Confidence, Cvss, Dimension, Factor, Score};
 pub use text::LineIndex;

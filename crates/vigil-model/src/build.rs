@@ -13,9 +13,11 @@ use vigil_core::{
 };
 
 use crate::aws;
+use crate::code_facts::{self, Services};
 use crate::datastore_types::{is_datastore, is_process};
 use crate::github::{is_third_party, secrets, steps};
 use crate::terraform::{Terraform, config, literal_bool, refers_to};
+use crate::{capabilities, code_flows, controls};
 
 pub const INTERNET: &str = "internet";
 pub const THIRD_PARTY_ACTIONS: &str = "ext:third-party-actions";
@@ -123,9 +125,19 @@ pub fn build(inventory: &Inventory) -> SystemModel {
         }
     }
 
+    let services = Services::new(inventory);
+    code_flows::add(inventory, &services, &mut model, &mut boundaries);
     internet_flows(&mut model, &mut boundaries);
     lambda_flows(&tf, inventory, &mut model);
     pipeline_flows(inventory, &mut model, &mut boundaries);
+
+    let facts = code_facts::facts(inventory, &services);
+    capabilities::detect(&facts, &mut model);
+    controls::detect_in_code(&facts, &mut model);
+    controls::detect_in_infrastructure(&tf, &mut model);
+    for component in &mut model.components {
+        component.controls.sort_by(|a, b| a.name.cmp(&b.name));
+    }
 
     model.boundaries = boundaries.into_values().collect();
     for boundary in &mut model.boundaries {
@@ -149,6 +161,7 @@ fn component(asset: &Asset, id: String, kind: ComponentKind, boundary: Option<St
         data_classes: asset.data_classes.clone(),
         evidence: asset.evidence.iter().take(1).cloned().collect(),
         assumed: false,
+        capabilities: Vec::new(),
         controls: Vec::new(),
         out_of_scope: None,
     }
@@ -197,6 +210,7 @@ fn external(id: &str, name: &str, boundary: &str) -> Component {
         data_classes: Vec::new(),
         evidence: Vec::new(),
         assumed: true,
+        capabilities: Vec::new(),
         controls: Vec::new(),
         out_of_scope: None,
     }

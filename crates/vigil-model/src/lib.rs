@@ -5,7 +5,11 @@
 
 pub mod aws;
 mod build;
+pub mod capabilities;
 pub mod classify;
+mod code_facts;
+mod code_flows;
+pub mod controls;
 pub mod datastore_types;
 pub mod github;
 pub mod overlay;

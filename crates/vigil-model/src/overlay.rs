@@ -28,7 +28,8 @@
 
 use serde_json::Value;
 use vigil_core::{
-    Boundary, BoundaryKind, Component, ComponentKind, DataClass, Diagnostic, Evidence, Flow, SystemModel,
+    Boundary, BoundaryKind, Component, ComponentKind, ControlSource, DataClass, Diagnostic, Evidence, Flow,
+    SystemModel,
 };
 
 use crate::threagile::InterchangeError;
@@ -77,6 +78,7 @@ pub fn apply(model: &mut SystemModel, text: &str, path: &str) -> Result<Vec<Diag
                 data_classes: Vec::new(),
                 evidence: evidence(),
                 assumed: false,
+                capabilities: Vec::new(),
                 controls: Vec::new(),
                 out_of_scope: None,
             });
@@ -95,9 +97,8 @@ pub fn apply(model: &mut SystemModel, text: &str, path: &str) -> Result<Vec<Diag
             component.data_classes = data_classes(classes, id, &mut warn);
         }
         for control in strings(entry.get("controls")) {
-            if !component.controls.contains(&control) {
-                component.controls.push(control);
-            }
+            let declared = Evidence::at(path, None).with_note("threat model file");
+            component.add_control(&control, ControlSource::Declared, declared);
         }
         if let Some(boundary) = entry.get("boundary").and_then(Value::as_str) {
             if boundaries.iter().any(|b| b == boundary) {

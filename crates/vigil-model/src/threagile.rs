@@ -216,6 +216,7 @@ pub fn import(text: &str) -> Result<SystemModel, InterchangeError> {
             data_classes: classes_of(asset.get("data_assets_processed")),
             evidence: parse_evidence(asset.get("description")),
             assumed: tags.iter().any(|t| t == "vigil-assumed"),
+            capabilities: Vec::new(),
             controls: Vec::new(),
             out_of_scope: None,
         });

@@ -74,6 +74,7 @@ pub fn import(text: &str) -> Result<(SystemModel, Vec<String>), InterchangeError
                     data_classes: Vec::new(),
                     evidence: Vec::new(),
                     assumed: false,
+                    capabilities: Vec::new(),
                     controls: Vec::new(),
                     out_of_scope: None,
                 });
@@ -174,6 +175,7 @@ fn internet(model: &mut SystemModel) -> String {
             data_classes: Vec::new(),
             evidence: Vec::new(),
             assumed: true,
+            capabilities: Vec::new(),
             controls: Vec::new(),
             out_of_scope: None,
         });

@@ -7,7 +7,7 @@ pub mod rule;
 pub mod rules;
 pub mod secrets;
 
-use vigil_core::{Finding, Guidance, Inventory, RiskHints, Scope, SystemModel, fingerprint};
+use vigil_core::{ControlSource, Finding, Guidance, Inventory, RiskHints, Scope, SystemModel, fingerprint};
 use vigil_model::terraform::Terraform;
 
 use rule::{Context, Hit, RuleMeta};
@@ -52,31 +52,51 @@ fn drop_generic_secret_duplicates(findings: &mut Vec<Finding>) {
 }
 
 /// A threat is relevant to its components; it is mitigated when every one of them has a control the rule
-/// names (recorded in vigil-model.yaml). A mitigated finding stays in the output, with the control.
+/// names, found in the code or infrastructure or recorded in vigil-model.yaml. A mitigated finding stays in
+/// the output, with the controls and their evidence.
 fn mitigate(meta: &RuleMeta, finding: &mut Finding, model: &SystemModel) {
     if meta.mitigated_by.is_empty() || finding.components.is_empty() {
         return;
     }
     let mut controls = Vec::new();
     for id in &finding.components {
-        let Some(component) = model.component(id) else {
-            return;
-        };
-        let Some(control) = component
-            .controls
-            .iter()
-            .find(|c| meta.mitigated_by.contains(&c.as_str()))
+        let Some(control) = model
+            .component(id)
+            .and_then(|c| c.control(meta.mitigated_by).map(|control| (c, control)))
         else {
             return;
         };
-        controls.push(format!("{} has `{control}`", component.name));
+        controls.push(control);
+    }
+    let declared = controls.iter().any(|(_, c)| c.source == ControlSource::Declared);
+    let detected = controls.iter().any(|(_, c)| c.source == ControlSource::Detected);
+    let source = match (declared, detected) {
+        (true, true) => "controls:detected+vigil-model.yaml",
+        (true, false) => "controls:vigil-model.yaml",
+        _ => "controls:detected",
+    };
+    let statement: Vec<String> = controls
+        .iter()
+        .map(|(component, control)| format!("{} has `{}`", component.name, control.name))
+        .collect();
+    for (_, control) in &controls {
+        for evidence in &control.evidence {
+            let evidence = evidence.clone();
+            let evidence = match evidence.note.clone() {
+                Some(note) => evidence.with_note(format!("control `{}`: {note}", control.name)),
+                None => evidence.with_note(format!("control `{}`", control.name)),
+            };
+            if !finding.evidence.contains(&evidence) {
+                finding.evidence.push(evidence);
+            }
+        }
     }
     finding.status = vigil_core::Status::Mitigated;
     finding.decision = Some(vigil_core::Decision {
-        source: "controls:vigil-model.yaml".into(),
+        source: source.into(),
         vex_status: "mitigated".into(),
         justification: None,
-        statement: Some(controls.join("; ")),
+        statement: Some(statement.join("; ")),
     });
 }
 
@@ -93,12 +113,14 @@ fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
     finding.components = model
         .components
         .iter()
-        .filter(|c| c.assets.iter().any(|a| hit.assets.contains(a)))
+        .filter(|c| {
+            c.assets.iter().any(|a| hit.assets.contains(a)) || hit.assets.contains(&rule::component_asset(c))
+        })
         .map(|c| c.id.clone())
         .collect();
-    mitigate(meta, &mut finding, model);
     finding.assets = hit.assets;
     finding.evidence = hit.evidence;
+    mitigate(meta, &mut finding, model);
     finding.remediation = meta.remediation.to_owned();
     finding.hints = RiskHints {
         likelihood: hit

@@ -2,7 +2,9 @@
 //! `vigil rules explain`) and a `check` over the classified inventory and the system model that returns
 //! hits. The engine turns hits into findings; a rule never builds findings or fingerprints itself.
 
-use vigil_core::{AssetId, Evidence, FindingKind, Inventory, Objective, Scope, Stride, SystemModel};
+use vigil_core::{
+    AssetId, Component, Evidence, FindingKind, Inventory, Objective, Scope, Stride, SystemModel,
+};
 use vigil_model::terraform::Terraform;
 
 #[derive(Debug)]
@@ -81,6 +83,17 @@ impl Hit {
         self.exposes_to_internet = true;
         self
     }
+}
+
+/// The asset a hit about `component` names: the first asset it stands for, or, for a component with none
+/// (an external entity, a component planned in a design document or added in vigil-model.yaml), a
+/// `component:<id>` reference the engine resolves back to the component.
+pub fn component_asset(component: &Component) -> AssetId {
+    component
+        .assets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| AssetId(format!("component:{}", component.id)))
 }
 
 #[derive(Debug)]
