@@ -160,7 +160,13 @@ out_of_scope:
     };
     let api = component("svc:services/api").unwrap();
     assert_eq!(api["name"], "Storefront API");
-    assert_eq!(api["controls"], serde_json::json!(["waf", "rate-limiting"]));
+    let declared: Vec<(&str, &str)> = api["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(declared, [("waf", "declared"), ("rate-limiting", "declared")]);
     let processor = component("ext:card-processor").unwrap();
     assert_eq!(
         (processor["kind"].as_str(), processor["boundary"].as_str()),
