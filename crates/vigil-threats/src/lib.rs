@@ -2,6 +2,7 @@
 //! the system model, and turns their hits into findings with stable fingerprints, STRIDE categories, CWEs,
 //! evidence and the guidance the roadmap needs.
 
+pub mod graph;
 pub mod registry;
 pub mod rule;
 pub mod rules;

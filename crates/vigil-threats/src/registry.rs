@@ -16,6 +16,8 @@ pub fn rules() -> Vec<&'static dyn Rule> {
         rules::cicd::rules(),
         rules::code::rules(),
         rules::threats::rules(),
+        rules::ai::rules(),
+        rules::data::rules(),
     ]
     .concat()
 }
