@@ -96,6 +96,12 @@ fn datastore_flows(inventory: &Inventory, services: &Services, model: &mut Syste
         }
         for user in users {
             let data_classes = handled(model, &user, &store.data_classes);
+            // What a service writes to its datastore is kept there.
+            if let Some(component) = model.components.iter_mut().find(|c| c.id == id) {
+                component.data_classes.extend(data_classes.iter().copied());
+                component.data_classes.sort();
+                component.data_classes.dedup();
+            }
             model.flows.push(Flow {
                 id: format!("flow:{user}->{id}"),
                 source: user,

@@ -110,6 +110,7 @@ pub fn apply(model: &mut SystemModel, text: &str, path: &str) -> Result<Vec<Diag
         component.evidence.extend(evidence());
     }
 
+    let mut placed_by_file: Vec<(String, String)> = Vec::new();
     for entry in list(&document, "boundaries") {
         let Some(id) = entry.get("id").and_then(Value::as_str) else {
             warn("a boundary without `id` is ignored".into());
@@ -135,6 +136,12 @@ pub fn apply(model: &mut SystemModel, text: &str, path: &str) -> Result<Vec<Diag
         }
         let members = strings(entry.get("components"));
         for member in &members {
+            if let Some((_, earlier)) = placed_by_file.iter().find(|(m, b)| m == member && b != id) {
+                warn(format!(
+                    "component `{member}` is listed in boundaries `{earlier}` and `{id}`; it is placed in `{id}`"
+                ));
+            }
+            placed_by_file.push((member.clone(), id.to_owned()));
             match model.components.iter_mut().find(|c| &c.id == member) {
                 Some(component) => component.boundary = Some(id.to_owned()),
                 None => warn(format!("boundary `{id}`: component `{member}` does not exist")),
@@ -172,6 +179,12 @@ pub fn apply(model: &mut SystemModel, text: &str, path: &str) -> Result<Vec<Diag
             warn(format!("flow #{} needs a `source` and a `target`", index + 1));
             continue;
         };
+        if source == target {
+            warn(format!(
+                "flow {source} -> {target}: a component cannot send data to itself"
+            ));
+            continue;
+        }
         let missing: Vec<&String> = [&source, &target]
             .into_iter()
             .filter(|e| model.component(e).is_none())

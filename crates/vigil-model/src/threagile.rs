@@ -267,6 +267,7 @@ pub fn import(text: &str) -> Result<SystemModel, InterchangeError> {
             )));
         }
     }
+    let mut boundaries = Vec::new();
     for (title, boundary) in map_entries(&document, "trust_boundaries") {
         let id = boundary
             .get("id")
@@ -284,19 +285,102 @@ pub fn import(text: &str) -> Result<SystemModel, InterchangeError> {
                 "trust boundary `{id}` contains `{unknown}`, which is not a technical asset"
             )));
         }
-        for component in model.components.iter_mut().filter(|c| inside.contains(&c.id)) {
-            component.boundary = Some(id.clone());
-        }
-        model.boundaries.push(Boundary {
-            id,
-            name: title.to_owned(),
-            kind,
-            components: inside,
-            evidence: parse_evidence(boundary.get("description")),
-            assumed: tags.iter().any(|t| t == "vigil-assumed"),
-        });
+        let nested = strings(boundary.get("trust_boundaries_nested"));
+        boundaries.push((
+            Boundary {
+                id,
+                name: title.to_owned(),
+                kind,
+                components: inside,
+                evidence: parse_evidence(boundary.get("description")),
+                assumed: tags.iter().any(|t| t == "vigil-assumed"),
+            },
+            nested,
+        ));
     }
+    let ancestors = nesting(&boundaries)?;
+    for component in &mut model.components {
+        component.boundary = innermost(&component.id, &boundaries, &ancestors)?;
+    }
+    model.boundaries = boundaries.into_iter().map(|(b, _)| b).collect();
     Ok(model)
+}
+
+/// Every boundary's ancestors through `trust_boundaries_nested`; a nesting cycle or a nested boundary that
+/// does not exist is an error naming the boundary.
+fn nesting(
+    boundaries: &[(Boundary, Vec<String>)],
+) -> Result<BTreeMap<String, Vec<String>>, InterchangeError> {
+    let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
+    for (boundary, nested) in boundaries {
+        for child in nested {
+            if !boundaries.iter().any(|(b, _)| &b.id == child) {
+                return Err(InterchangeError::Invalid(format!(
+                    "trust boundary `{}` nests `{child}`, which is not a trust boundary",
+                    boundary.id
+                )));
+            }
+            if let Some(other) = parent.insert(child.as_str(), boundary.id.as_str()) {
+                return Err(InterchangeError::Invalid(format!(
+                    "trust boundary `{child}` is nested in both `{other}` and `{}`",
+                    boundary.id
+                )));
+            }
+        }
+    }
+    let mut ancestors = BTreeMap::new();
+    for (boundary, _) in boundaries {
+        let mut chain: Vec<String> = Vec::new();
+        let mut current = boundary.id.as_str();
+        while let Some(up) = parent.get(current) {
+            if *up == boundary.id || chain.iter().any(|c| c == up) {
+                return Err(InterchangeError::Invalid(format!(
+                    "trust boundary `{}` is nested in itself (through {})",
+                    boundary.id,
+                    chain.join(" -> ")
+                )));
+            }
+            chain.push((*up).to_owned());
+            current = up;
+        }
+        ancestors.insert(boundary.id.clone(), chain);
+    }
+    Ok(ancestors)
+}
+
+/// The innermost boundary listing `component`; listing it in two boundaries neither of which nests the
+/// other is an error naming the component.
+fn innermost(
+    component: &str,
+    boundaries: &[(Boundary, Vec<String>)],
+    ancestors: &BTreeMap<String, Vec<String>>,
+) -> Result<Option<String>, InterchangeError> {
+    let listing: Vec<&str> = boundaries
+        .iter()
+        .filter(|(b, _)| b.components.iter().any(|c| c == component))
+        .map(|(b, _)| b.id.as_str())
+        .collect();
+    if listing.is_empty() {
+        return Ok(None);
+    }
+    let Some(inner) = listing
+        .iter()
+        .find(|candidate| {
+            listing.iter().all(|other| {
+                other == *candidate
+                    || ancestors
+                        .get(**candidate)
+                        .is_some_and(|up| up.iter().any(|a| a == other))
+            })
+        })
+        .copied()
+    else {
+        return Err(InterchangeError::Invalid(format!(
+            "technical asset `{component}` is inside trust boundaries `{}`, and none of them nests the others",
+            listing.join("`, `")
+        )));
+    };
+    Ok(Some(inner.to_owned()))
 }
 
 fn map_entries<'a>(document: &'a Value, key: &str) -> impl Iterator<Item = (&'a str, &'a Value)> {

@@ -269,3 +269,149 @@ fn payment_and_authentication_roles_raise_service_criticality() {
         serde_json::json!(["service:services/checkout"])
     );
 }
+
+/// What a service's code does and guards with lands on its component, each with the line that shows it;
+/// its datastores, SaaS and LLM providers become components with flows carrying what the service handles.
+#[test]
+fn code_capabilities_controls_and_flows() {
+    let app = "import openai\nimport stripe\nimport psycopg2\nfrom lxml import etree\nfrom defusedxml import ElementTree\nfrom flask_limiter import Limiter\n\nconn = psycopg2.connect(\"postgresql://app@db.internal:5432/shop\")\n";
+    let scope = vigil_core::config::parse(
+        "vigil.toml",
+        "[[override]]\npath = \"svc/**\"\ninternet_facing = true\ndata_classes = [\"pii\"]\n",
+    )
+    .unwrap();
+    let (_, model) = build(
+        &[
+            (
+                "svc/requirements.txt",
+                "openai==1.30.0\nstripe==9.0.0\npsycopg2==2.9.9\nlxml==5.0.0\ndefusedxml==0.7.1\nflask-limiter==3.5.0\n",
+            ),
+            ("svc/app.py", app),
+        ],
+        &scope,
+    );
+    let service = model.component("svc:svc").unwrap();
+    let capabilities: Vec<(&str, String)> = service
+        .capabilities
+        .iter()
+        .map(|c| (c.kind.as_str(), c.evidence[0].location()))
+        .collect();
+    assert_eq!(
+        capabilities,
+        [
+            ("parses-xml", "svc/app.py:4".to_owned()),
+            ("queries-sql", "svc/app.py:3".to_owned()),
+            ("calls-llm", "svc/app.py:1".to_owned()),
+            ("processes-payments", "svc/app.py:2".to_owned()),
+        ]
+    );
+    let controls: Vec<(&str, String)> = service
+        .controls
+        .iter()
+        .map(|c| (c.name.as_str(), c.evidence[0].location()))
+        .collect();
+    assert_eq!(
+        controls,
+        [
+            ("rate-limiting", "svc/app.py:6".to_owned()),
+            ("safe-xml-parser", "svc/app.py:5".to_owned()),
+        ]
+    );
+    let flows: Vec<(&str, &str, Vec<DataClass>)> = model
+        .flows
+        .iter()
+        .filter(|f| f.source == "svc:svc")
+        .map(|f| (f.target.as_str(), f.label.as_str(), f.data_classes.clone()))
+        .collect();
+    assert_eq!(
+        flows,
+        [
+            (
+                "ds:postgresql:db.internal",
+                "queries postgresql at db.internal",
+                vec![DataClass::Pii]
+            ),
+            ("ext:openai", "sends prompts to OpenAI", vec![DataClass::Pii]),
+            ("ext:stripe", "calls Stripe (payments)", vec![DataClass::Pii]),
+        ]
+    );
+    let openai = model.component("ext:openai").unwrap();
+    assert_eq!(
+        (openai.name.as_str(), openai.boundary.as_deref()),
+        ("OpenAI (LLM provider)", Some("third-party"))
+    );
+}
+
+/// Infrastructure controls: a WAF associated with an API's stage protects the API, CloudTrail records the
+/// account, an encrypted database encrypts at rest.
+#[test]
+fn infrastructure_controls() {
+    let tf = r#"
+resource "aws_api_gateway_rest_api" "api" { name = "api" }
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = "prod"
+}
+resource "aws_wafv2_web_acl_association" "api" {
+  resource_arn = aws_api_gateway_stage.prod.arn
+  web_acl_arn  = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y"
+}
+resource "aws_cloudtrail" "main" { name = "main" }
+resource "aws_db_instance" "orders" {
+  storage_encrypted = true
+}
+"#;
+    let (_, model) = build(&[("infra/main.tf", tf)], &Scope::default());
+    let controls = |id: &str| -> Vec<(String, String)> {
+        model
+            .component(id)
+            .unwrap()
+            .controls
+            .iter()
+            .map(|c| (c.name.clone(), c.evidence[0].location()))
+            .collect()
+    };
+    assert_eq!(
+        controls("res:infra/aws_api_gateway_rest_api.api"),
+        [
+            ("audit-logging".to_owned(), "infra/main.tf:11".to_owned()),
+            ("waf".to_owned(), "infra/main.tf:8".to_owned()),
+        ]
+    );
+    assert_eq!(
+        controls("res:infra/aws_db_instance.orders"),
+        [
+            ("audit-logging".to_owned(), "infra/main.tf:11".to_owned()),
+            ("encryption-at-rest".to_owned(), "infra/main.tf:13".to_owned()),
+        ]
+    );
+}
+
+/// Inconsistent threat model files: a component placed in two boundaries and a flow from a component to
+/// itself are warnings naming the element; the rest of the file applies.
+#[test]
+fn inconsistent_threat_model_files_name_the_element() {
+    let (_, mut model) = build(&[("infra/main.tf", INFRA)], &Scope::default());
+    let warnings = vigil_model::overlay::apply(
+        &mut model,
+        "boundaries:\n  - {id: vpc:a, components: [res:infra/aws_db_instance.orders]}\n  - {id: vpc:b, components: [res:infra/aws_db_instance.orders]}\nflows:\n  - {source: res:infra/aws_db_instance.orders, target: res:infra/aws_db_instance.orders}\n",
+        "vigil-model.yaml",
+    )
+    .unwrap();
+    let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "component `res:infra/aws_db_instance.orders` is listed in boundaries `vpc:a` and `vpc:b`; it is placed in `vpc:b`",
+            "flow res:infra/aws_db_instance.orders -> res:infra/aws_db_instance.orders: a component cannot send data to itself",
+        ]
+    );
+    assert_eq!(
+        model
+            .component("res:infra/aws_db_instance.orders")
+            .unwrap()
+            .boundary
+            .as_deref(),
+        Some("vpc:b")
+    );
+}

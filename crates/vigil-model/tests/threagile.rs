@@ -111,6 +111,40 @@ fn inconsistent_models_name_the_element() {
     );
 }
 
+/// Trust boundary nesting: cycles and assets placed in two unrelated boundaries are errors naming the
+/// element; an asset listed in a boundary and in the boundary nested inside it sits in the inner one.
+#[test]
+fn cyclic_or_ambiguous_boundaries_name_the_element() {
+    let base = "threagile_version: 1.0.0\ntitle: t\ntechnical_assets:\n  A:\n    id: a\n    type: process\ntrust_boundaries:\n";
+    let cyclic = format!(
+        "{base}  Outer:\n    id: outer\n    trust_boundaries_nested: [inner]\n  Inner:\n    id: inner\n    trust_boundaries_nested: [outer]\n"
+    );
+    let error = import(&cyclic).unwrap_err().to_string();
+    assert!(
+        error.contains("nested in itself") && error.contains("`outer`"),
+        "{error}"
+    );
+    let unknown = format!("{base}  Outer:\n    id: outer\n    trust_boundaries_nested: [nowhere]\n");
+    let error = import(&unknown).unwrap_err().to_string();
+    assert!(
+        error.contains("`nowhere`") && error.contains("`outer`"),
+        "{error}"
+    );
+    let ambiguous = format!(
+        "{base}  Left:\n    id: left\n    technical_assets_inside: [a]\n  Right:\n    id: right\n    technical_assets_inside: [a]\n"
+    );
+    let error = import(&ambiguous).unwrap_err().to_string();
+    assert!(
+        error.contains("`a`") && error.contains("`left`, `right`"),
+        "{error}"
+    );
+    let nested = format!(
+        "{base}  Outer:\n    id: outer\n    technical_assets_inside: [a]\n    trust_boundaries_nested: [inner]\n  Inner:\n    id: inner\n    technical_assets_inside: [a]\n"
+    );
+    let model = import(&nested).unwrap();
+    assert_eq!(model.components[0].boundary.as_deref(), Some("inner"));
+}
+
 #[test]
 fn the_threat_dragon_demo_imports() {
     let text = std::fs::read_to_string(
