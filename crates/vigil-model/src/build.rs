@@ -17,7 +17,7 @@ use crate::code_facts::{self, Services};
 use crate::datastore_types::{is_datastore, is_process};
 use crate::github::{is_third_party, secrets, steps};
 use crate::terraform::{Terraform, config, literal_bool, refers_to};
-use crate::{capabilities, code_flows, controls};
+use crate::{capabilities, code_flows, controls, kubernetes};
 
 pub const INTERNET: &str = "internet";
 pub const THIRD_PARTY_ACTIONS: &str = "ext:third-party-actions";
@@ -127,7 +127,8 @@ pub fn build(inventory: &Inventory) -> SystemModel {
 
     let services = Services::new(inventory);
     code_flows::add(inventory, &services, &mut model, &mut boundaries);
-    internet_flows(&mut model, &mut boundaries);
+    kubernetes::add(&tf, &mut model, &mut boundaries);
+    internet_flows(inventory, &mut model, &mut boundaries);
     lambda_flows(&tf, inventory, &mut model);
     pipeline_flows(inventory, &mut model, &mut boundaries);
 
@@ -216,7 +217,20 @@ fn external(id: &str, name: &str, boundary: &str) -> Component {
     }
 }
 
-fn internet_flows(model: &mut SystemModel, boundaries: &mut BTreeMap<String, Boundary>) {
+fn internet_flows(
+    inventory: &Inventory,
+    model: &mut SystemModel,
+    boundaries: &mut BTreeMap<String, Boundary>,
+) {
+    let mut endpoints: BTreeMap<String, Vec<&Asset>> = BTreeMap::new();
+    for endpoint in inventory.of_kind(AssetKind::ApiEndpoint) {
+        if let Some(service) = endpoint.attr_str("service") {
+            endpoints
+                .entry(format!("svc:{}", service.trim_start_matches("service:")))
+                .or_default()
+                .push(endpoint);
+        }
+    }
     let exposed: Vec<(String, Vec<Evidence>, Vec<vigil_core::DataClass>)> = model
         .components
         .iter()
@@ -241,13 +255,40 @@ fn internet_flows(model: &mut SystemModel, boundaries: &mut BTreeMap<String, Bou
         },
     );
     for (target, evidence, data_classes) in exposed {
+        // Exposure found with more detail (a Kubernetes Service) already has its flow.
+        if model
+            .flows
+            .iter()
+            .any(|f| f.source == INTERNET && f.target == target)
+        {
+            continue;
+        }
+        let endpoints = endpoints.get(target.as_str());
+        let (label, authenticated, evidence) = match endpoints {
+            Some(endpoints) => {
+                let open: Vec<&&Asset> = endpoints
+                    .iter()
+                    .filter(|e| e.attr_bool("authenticated") != Some(true))
+                    .collect();
+                let label = format!(
+                    "{} endpoint(s) reachable from the Internet, {} without authentication",
+                    endpoints.len(),
+                    open.len()
+                );
+                let shown = open.first().copied().unwrap_or(&endpoints[0]);
+                let mut evidence = evidence;
+                evidence.extend(shown.evidence.iter().take(1).cloned());
+                (label, Some(open.is_empty()), evidence)
+            }
+            None => ("reachable from the Internet".to_owned(), None, evidence),
+        };
         model.flows.push(Flow {
             id: format!("flow:{INTERNET}->{target}"),
             source: INTERNET.into(),
             target,
-            label: "reachable from the Internet".into(),
+            label,
             protocol: Some("https".into()),
-            authenticated: None,
+            authenticated,
             encrypted: None,
             data_classes,
             evidence,
@@ -290,6 +331,92 @@ fn lambda_flows(tf: &Terraform<'_>, inventory: &Inventory, model: &mut SystemMod
     }
 }
 
+/// How a pipeline gets credentials for a cloud: (provider as in Terraform, login action, secret name
+/// prefixes, control-plane entity id, its name, the account's name).
+struct Cloud {
+    provider: &'static str,
+    action: &'static str,
+    secret_prefixes: &'static [&'static str],
+    entity: &'static str,
+    name: &'static str,
+}
+
+const CLOUDS: &[Cloud] = &[
+    Cloud {
+        provider: "aws",
+        action: "aws-actions/configure-aws-credentials",
+        secret_prefixes: &["AWS_"],
+        entity: "ext:aws-api",
+        name: "AWS",
+    },
+    Cloud {
+        provider: "google",
+        action: "google-github-actions/auth",
+        secret_prefixes: &["GCP_", "GOOGLE_", "GCLOUD_"],
+        entity: "ext:gcp-api",
+        name: "Google Cloud",
+    },
+    Cloud {
+        provider: "azurerm",
+        action: "azure/login",
+        secret_prefixes: &["AZURE_", "ARM_"],
+        entity: "ext:azure-api",
+        name: "Azure",
+    },
+];
+
+/// A pipeline that logs in to a cloud (its login action, or secrets named for it) deploys into it.
+fn deploy_flow(
+    pipeline: &Asset,
+    source: &str,
+    steps: &[(String, Option<u32>)],
+    cloud: &Cloud,
+    model: &mut SystemModel,
+    boundaries: &mut BTreeMap<String, Boundary>,
+) {
+    let login = steps.iter().find(|(uses, _)| uses.starts_with(cloud.action));
+    let secret = secrets(pipeline)
+        .into_iter()
+        .find(|name| cloud.secret_prefixes.iter().any(|p| name.starts_with(p)))
+        .map(str::to_owned);
+    let evidence = match (login, &secret) {
+        (Some((uses, line)), _) => Evidence::at(pipeline.path(), *line).with_note(format!("uses {uses}")),
+        (None, Some(secret)) => {
+            Evidence::at(pipeline.path(), None).with_note(format!("uses secrets.{secret}"))
+        }
+        (None, None) => return,
+    };
+    let boundary_id = format!("cloud:{}", cloud.provider);
+    let boundary = boundaries.entry(boundary_id.clone()).or_insert_with(|| Boundary {
+        id: boundary_id.clone(),
+        name: cloud_name(cloud.provider),
+        kind: BoundaryKind::CloudAccount,
+        components: Vec::new(),
+        evidence: Vec::new(),
+        assumed: true,
+    });
+    boundary.components.push(cloud.entity.into());
+    if model.component(cloud.entity).is_none() {
+        model.components.push(external(
+            cloud.entity,
+            &format!("{} control plane", cloud.name),
+            &boundary_id,
+        ));
+    }
+    model.flows.push(Flow {
+        id: format!("flow:{source}->{}", cloud.entity),
+        source: source.to_owned(),
+        target: cloud.entity.into(),
+        label: format!("deploys with {} credentials", cloud.name),
+        protocol: Some("https".into()),
+        authenticated: Some(true),
+        encrypted: Some(true),
+        data_classes: vec![vigil_core::DataClass::Secrets],
+        evidence: vec![evidence],
+        assumed: false,
+    });
+}
+
 /// Pipelines that configure cloud credentials deploy into the account; third-party actions run inside them.
 fn pipeline_flows(
     inventory: &Inventory,
@@ -299,49 +426,8 @@ fn pipeline_flows(
     for pipeline in inventory.of_kind(AssetKind::Pipeline) {
         let source = format!("ci:{}", pipeline.path());
         let steps = steps(pipeline);
-        let aws_credentials = steps
-            .iter()
-            .find(|(uses, _)| uses.starts_with("aws-actions/configure-aws-credentials"));
-        let aws_secret = secrets(pipeline)
-            .into_iter()
-            .find(|name| name.starts_with("AWS_"))
-            .map(str::to_owned);
-        if aws_credentials.is_some() || aws_secret.is_some() {
-            let boundary = boundaries.entry("cloud:aws".into()).or_insert_with(|| Boundary {
-                id: "cloud:aws".into(),
-                name: "AWS account".into(),
-                kind: BoundaryKind::CloudAccount,
-                components: Vec::new(),
-                evidence: Vec::new(),
-                assumed: true,
-            });
-            boundary.components.push("ext:aws-api".into());
-            if model.component("ext:aws-api").is_none() {
-                model
-                    .components
-                    .push(external("ext:aws-api", "AWS control plane", "cloud:aws"));
-            }
-            let evidence = match (aws_credentials, &aws_secret) {
-                (Some((uses, line)), _) => {
-                    Evidence::at(pipeline.path(), *line).with_note(format!("uses {uses}"))
-                }
-                (None, Some(secret)) => {
-                    Evidence::at(pipeline.path(), None).with_note(format!("uses secrets.{secret}"))
-                }
-                (None, None) => Evidence::at(pipeline.path(), None),
-            };
-            model.flows.push(Flow {
-                id: format!("flow:{source}->ext:aws-api"),
-                source: source.clone(),
-                target: "ext:aws-api".into(),
-                label: "deploys with AWS credentials".into(),
-                protocol: Some("https".into()),
-                authenticated: Some(true),
-                encrypted: Some(true),
-                data_classes: vec![vigil_core::DataClass::Secrets],
-                evidence: vec![evidence],
-                assumed: false,
-            });
+        for cloud in CLOUDS {
+            deploy_flow(pipeline, &source, &steps, cloud, model, boundaries);
         }
         let third_party: Vec<&(String, Option<u32>)> =
             steps.iter().filter(|(uses, _)| is_third_party(uses)).collect();

@@ -12,6 +12,7 @@ mod code_flows;
 pub mod controls;
 pub mod datastore_types;
 pub mod github;
+mod kubernetes;
 pub mod overlay;
 pub mod terraform;
 pub mod threagile;

@@ -208,6 +208,40 @@ fn pipelines_deploying_with_cloud_keys_and_running_third_party_actions() {
     );
 }
 
+/// Google Cloud and Azure logins deploy into their clouds too, by login action or by secret name.
+#[test]
+fn pipelines_deploying_to_google_cloud_and_azure() {
+    let workflow = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: google-github-actions/auth@v2\n        with:\n          credentials_json: ${{ secrets.GCP_SA_KEY }}\n      - run: az deployment group create\n        env:\n          AZURE_CREDENTIALS: ${{ secrets.AZURE_CREDENTIALS }}\n";
+    let (_, model) = build(&[(".github/workflows/deploy.yml", workflow)], &Scope::default());
+    let flows: Vec<(&str, &str, String)> = model
+        .flows
+        .iter()
+        .filter(|f| f.target.ends_with("-api"))
+        .map(|f| {
+            (
+                f.target.as_str(),
+                f.label.as_str(),
+                f.evidence[0].note.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flows,
+        [
+            (
+                "ext:azure-api",
+                "deploys with Azure credentials",
+                "uses secrets.AZURE_CREDENTIALS".to_owned()
+            ),
+            (
+                "ext:gcp-api",
+                "deploys with Google Cloud credentials",
+                "uses google-github-actions/auth@v2".to_owned()
+            ),
+        ]
+    );
+}
+
 #[test]
 fn payment_and_authentication_roles_raise_service_criticality() {
     let manifest = |name: &str, deps: &str| format!("{{\"name\": \"{name}\", \"dependencies\": {{{deps}}}}}");
@@ -414,4 +448,61 @@ fn inconsistent_threat_model_files_name_the_element() {
             .as_deref(),
         Some("vpc:b")
     );
+}
+
+/// Kubernetes workloads are processes in their namespace's boundary; a LoadBalancer Service, or an
+/// Ingress through a Service, makes the pods it selects reachable from the Internet; an internal load
+/// balancer and a ClusterIP Service do not.
+#[test]
+fn kubernetes_workloads_namespaces_and_exposure() {
+    let deployment = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n        - name: {name}\n          image: {name}:1.0\n"
+        )
+    };
+    let service = |name: &str, kind: &str, annotations: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\n{annotations}spec:\n  type: {kind}\n  selector: {{app: {name}}}\n  ports:\n    - port: 443\n"
+        )
+    };
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: front\n  namespace: shop\nspec:\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port: {number: 443}\n";
+    let manifests = [
+        deployment("web"),
+        service("web", "ClusterIP", ""),
+        deployment("api"),
+        service("api", "LoadBalancer", ""),
+        deployment("admin"),
+        service(
+            "admin",
+            "LoadBalancer",
+            "  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: \"true\"\n",
+        ),
+        ingress.to_owned(),
+    ]
+    .join("---\n");
+    let (_, model) = build(&[("k8s/app.yaml", &manifests)], &Scope::default());
+    let exposed: Vec<(&str, &str, String)> = model
+        .flows
+        .iter()
+        .filter(|f| f.source == "internet")
+        .map(|f| (f.target.as_str(), f.label.as_str(), f.evidence[0].location()))
+        .collect();
+    assert_eq!(
+        exposed,
+        [
+            (
+                "k8s:k8s/shop/Deployment/api",
+                "exposed by LoadBalancer Service shop/Service/api",
+                "k8s/app.yaml:50".to_owned()
+            ),
+            (
+                "k8s:k8s/shop/Deployment/web",
+                "exposed by Ingress shop/Ingress/front through Service shop/Service/web",
+                "k8s/app.yaml:90".to_owned()
+            ),
+        ]
+    );
+    let namespace = model.boundaries.iter().find(|b| b.id == "k8s:shop").unwrap();
+    assert_eq!(namespace.kind, BoundaryKind::Cluster);
+    assert_eq!(namespace.components.len(), 3);
 }
