@@ -120,13 +120,17 @@ fn one_stage() {
         "secrets_in_build": [],
         "healthcheck": false,
         "add_remote": [],
-        "curl_pipe_shell": []
+        "curl_pipe_shell": [],
+        "sudo_in_run": [],
+        "sudoers_nopasswd": [],
+        "verification_disabled": []
     });
     assert_eq!(serde_json::to_value(&asset.attributes).unwrap(), expected);
     assert_eq!(
         lines(&asset),
         [
-            ("env.APP_HOME", 3),
+            // Each variable of a continued ENV at its own line.
+            ("env.APP_HOME", 4),
             ("env.PYTHONUNBUFFERED", 3),
             ("exposed_ports", 8),
             ("exposed_ports.0", 8),
@@ -292,6 +296,69 @@ RUN echo after-heredoc
     );
     assert_eq!(asset.attribute_lines["curl_pipe_shell.1"], 8);
     assert_eq!(asset.attribute_lines["add_remote.2"], 5);
+}
+
+#[test]
+fn sudo_and_disabled_download_checks() {
+    let text = "\
+FROM debian:12
+RUN apt-get update && apt-get install -y sudo curl \\
+    && echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app
+USER app
+RUN sudo apt-get install -y jq && sudo -u postgres -E psql -c 'select 1'
+RUN if true; then sudo -i; fi; echo sudo is not run here
+RUN curl -fsSLk https://example.com/a -o /a && wget --no-check-certificate https://example.com/b
+RUN curl --keepalive-time 5 -o /tmp/kubectl https://dl.k8s.io/kubectl
+RUN pip install --trusted-host pypi.internal -r requirements.txt
+RUN [\"npm\", \"config\", \"set\", \"strict-ssl\", \"false\"]
+RUN git -c http.sslVerify=false clone https://git.internal/x.git \\
+    && NODE_TLS_REJECT_UNAUTHORIZED=0 node fetch.js
+RUN apk add --allow-untrusted /tmp/local.apk
+RUN echo 'deb [trusted=yes] http://repo.internal/ stable main' > /etc/apt/sources.list.d/x.list \\
+    && apt-get -y --allow-unauthenticated install thing
+RUN dnf install -y --nogpgcheck tool && echo 'repo_gpgcheck=0' >> /etc/yum.conf
+RUN rpm -i --nosignature /tmp/x.rpm
+";
+    let asset = image(text);
+    assert_eq!(
+        asset.attributes["sudo_in_run"],
+        json!([
+            {"program": "apt-get", "line": 5},
+            {"program": "psql", "line": 5},
+            {"program": null, "line": 6}
+        ])
+    );
+    assert_eq!(asset.attributes["sudoers_nopasswd"], json!([{"line": 2}]));
+    assert_eq!(asset.attribute_lines["sudo_in_run.2"], 6);
+    let found: Vec<(u64, &str, &str)> = asset.attributes["verification_disabled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["line"].as_u64().unwrap(),
+                v["check"].as_str().unwrap(),
+                v["option"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (7, "tls", "--insecure"),
+            (7, "tls", "--no-check-certificate"),
+            (9, "tls", "--trusted-host"),
+            (10, "tls", "strict-ssl false"),
+            (11, "tls", "http.sslVerify false"),
+            (11, "tls", "NODE_TLS_REJECT_UNAUTHORIZED=0"),
+            (13, "signature", "--allow-untrusted"),
+            (14, "signature", "--allow-unauthenticated"),
+            (14, "signature", "[trusted=yes]"),
+            (16, "signature", "--nogpgcheck"),
+            (17, "signature", "--nosignature"),
+        ]
+    );
+    assert_eq!(asset.attribute_lines["verification_disabled.10"], 17);
 }
 
 #[test]

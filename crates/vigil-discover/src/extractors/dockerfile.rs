@@ -22,9 +22,19 @@
 //! look like secrets — password, secret, token, key, credential — and have a literal value, i.e. no `$`),
 //! `healthcheck` (a `HEALTHCHECK` other than `NONE` applies to the final image), `add_remote` (`ADD` of a
 //! URL or git repository: `{url, line, checksum}`), `curl_pipe_shell` (`RUN` lines piping `curl`/`wget`
-//! into a shell: `{command, line}`, the command cut at 300 characters). `attribute_lines`: `final_user`,
-//! `stages.N`, `exposed_ports` (and `exposed_ports.N`), `env.NAME`, `args.NAME`, `healthcheck`,
-//! `add_remote.N`, `curl_pipe_shell.N`.
+//! into a shell: `{command, line}`, the command cut at 300 characters), `sudo_in_run` (each `sudo` a `RUN`
+//! invokes as a command: `{program, line}`, `program` the command sudo runs, null for a bare `sudo -i`),
+//! `sudoers_nopasswd` (`RUN` lines writing a `NOPASSWD` sudoers grant: `{line}`), `verification_disabled`
+//! (`RUN` options and inline variables that switch off a download check: `{check, tool, option, line}`,
+//! `check` `tls` for certificate validation (`curl -k`, `wget --no-check-certificate`, `pip
+//! --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`,
+//! `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY=1`, `sslverify=0`) or
+//! `signature` for package signatures (`apk --allow-untrusted`, `apt-get --allow-unauthenticated` /
+//! `--force-yes` / `[trusted=yes]`, `yum`/`dnf --nogpgcheck`, `gpgcheck=0`, `rpm --nosignature`, `zypper
+//! --no-gpg-checks`); the exec form `RUN ["..."]` is read as its words joined). `attribute_lines`:
+//! `final_user`, `stages.N`, `exposed_ports` (and `exposed_ports.N`), `env.NAME` and `args.NAME` (the
+//! physical line naming the variable, in an instruction continued over several lines), `healthcheck`,
+//! `add_remote.N`, `curl_pipe_shell.N`, `sudo_in_run.N`, `sudoers_nopasswd.N`, `verification_disabled.N`.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -134,6 +144,25 @@ struct Instruction {
     /// Heredoc bodies, in order.
     heredocs: Vec<String>,
     line: u32,
+    /// The physical lines joined into this instruction, with their numbers.
+    physical: Vec<(u32, String)>,
+}
+
+impl Instruction {
+    /// The line where `NAME=` (or a legacy `ENV NAME value`) of a multi-line ENV or ARG is written.
+    fn line_of_variable(&self, name: &str) -> u32 {
+        self.physical
+            .iter()
+            .find(|(_, text)| {
+                text.match_indices(name).any(|(at, _)| {
+                    let before = text.get(..at).and_then(|t| t.chars().next_back());
+                    let after = text.get(at + name.len()..).and_then(|t| t.chars().next());
+                    before.is_none_or(|c| c.is_whitespace() || c == '"' || c == '\'')
+                        && after.is_none_or(|c| c == '=' || c.is_whitespace())
+                })
+            })
+            .map_or(self.line, |(number, _)| *number)
+    }
 }
 
 /// The instructions, and the escape character of the file.
@@ -159,7 +188,10 @@ fn read_instructions(text: &str) -> (Vec<Instruction>, char) {
         }
         let mut logical = String::new();
         let mut current = line;
+        let mut current_number = number;
+        let mut physical = Vec::new();
         loop {
+            physical.push((current_number, current.to_owned()));
             match current.trim_end().strip_suffix(escape) {
                 Some(continued) => {
                     logical.push_str(continued);
@@ -172,7 +204,7 @@ fn read_instructions(text: &str) -> (Vec<Instruction>, char) {
                         }
                     };
                     match next {
-                        Some((next, _)) => current = next,
+                        Some((next, next_number)) => (current, current_number) = (next, next_number),
                         None => break,
                     }
                 }
@@ -212,6 +244,7 @@ fn read_instructions(text: &str) -> (Vec<Instruction>, char) {
             args: args.to_owned(),
             heredocs,
             line: number,
+            physical,
         });
     }
     (instructions, escape)
@@ -264,6 +297,9 @@ struct Image {
     secrets: Vec<String>,
     add_remote: Vec<Value>,
     curl_pipe_shell: Vec<Value>,
+    sudo_in_run: Vec<Value>,
+    sudoers_nopasswd: Vec<Value>,
+    verification_disabled: Vec<Value>,
 }
 
 #[derive(Debug)]
@@ -298,12 +334,14 @@ impl Image {
                     {
                         self.global_args.insert(name.clone(), value.clone());
                     }
-                    self.variable("args", name, value, line);
+                    let at = instruction.line_of_variable(&name);
+                    self.variable("args", name, value, at);
                 }
             }
             "ENV" => {
                 for (name, value) in env_pairs(args, self.escape) {
-                    self.variable("env", name, Some(value), line);
+                    let at = instruction.line_of_variable(&name);
+                    self.variable("env", name, Some(value), at);
                 }
             }
             "USER" => {
@@ -341,6 +379,7 @@ impl Image {
                     let shown: String = args.chars().take(MAX_COMMAND).collect();
                     self.curl_pipe_shell.push(json!({"command": shown, "line": line}));
                 }
+                self.run_checks(&exec_form_joined(&command), line);
             }
             _ => {} // ONBUILD runs in images built from this one; the rest does not change what is read here
         }
@@ -435,6 +474,28 @@ impl Image {
         }
     }
 
+    /// What a `RUN` command does that weakens the image: sudo, sudoers grants, disabled download checks.
+    fn run_checks(&mut self, command: &str, line: u32) {
+        for program in sudo_programs(command) {
+            self.lines
+                .insert(format!("sudo_in_run.{}", self.sudo_in_run.len()), line);
+            self.sudo_in_run.push(json!({"program": program, "line": line}));
+        }
+        if command.contains("NOPASSWD") {
+            self.lines
+                .insert(format!("sudoers_nopasswd.{}", self.sudoers_nopasswd.len()), line);
+            self.sudoers_nopasswd.push(json!({"line": line}));
+        }
+        for (check, tool, option) in disabled_verifications(command) {
+            self.lines.insert(
+                format!("verification_disabled.{}", self.verification_disabled.len()),
+                line,
+            );
+            self.verification_disabled
+                .push(json!({"check": check, "tool": tool, "option": option, "line": line}));
+        }
+    }
+
     fn into_asset(mut self, file: &SourceFile<'_>) -> Asset {
         // The final stage and the stages it is built on, nearest first.
         let mut chain = Vec::new();
@@ -511,7 +572,10 @@ impl Image {
         .with("secrets_in_build", self.secrets)
         .with("healthcheck", healthcheck.is_some_and(|(on, _)| on))
         .with("add_remote", self.add_remote)
-        .with("curl_pipe_shell", self.curl_pipe_shell);
+        .with("curl_pipe_shell", self.curl_pipe_shell)
+        .with("sudo_in_run", self.sudo_in_run)
+        .with("sudoers_nopasswd", self.sudoers_nopasswd)
+        .with("verification_disabled", self.verification_disabled);
         asset.attribute_lines = self.lines;
         asset
     }
@@ -643,6 +707,224 @@ fn pipes_download_into_shell(command: &str) -> bool {
         })
         .as_ref()
         .is_some_and(|pattern| pattern.is_match(command))
+}
+
+/// The exec form `["apt-get", "install", "x"]` as the words it runs; the shell form as it is.
+fn exec_form_joined(command: &str) -> String {
+    let trimmed = command.trim_start();
+    if trimmed.starts_with('[') {
+        let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+        if let Ok(words) = serde_json::from_str::<Vec<String>>(first) {
+            return format!("{}\n{rest}", words.join(" "));
+        }
+    }
+    command.to_owned()
+}
+
+/// The programs `sudo` runs in a shell command, in order and once each (`None` for `sudo -i`, a shell).
+/// Only `sudo` in command position counts: `apt-get install sudo` installs it, `echo sudo` prints it.
+fn sudo_programs(command: &str) -> Vec<Option<String>> {
+    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
+    /// Options whose value is the next word.
+    const WITH_VALUE: [&str; 19] = [
+        "-u",
+        "-g",
+        "-C",
+        "-D",
+        "-h",
+        "-p",
+        "-r",
+        "-t",
+        "-U",
+        "-R",
+        "-T",
+        "--user",
+        "--group",
+        "--chdir",
+        "--prompt",
+        "--role",
+        "--type",
+        "--other-user",
+        "--chroot",
+    ];
+    let Some(pattern) = PATTERN
+        .get_or_init(|| {
+            Regex::new(r"(?m)(?:^|[;&|(`]|\$\(|\b(?:then|do|else|exec|xargs)\s)[ \t]*sudo(?:[ \t]+([^\n;&|]*)|[ \t]*$)")
+                .ok()
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut programs = Vec::new();
+    for captures in pattern.captures_iter(command) {
+        let rest = captures.get(1).map_or("", |m| m.as_str());
+        let mut words = rest.split_whitespace();
+        let mut program = None;
+        while let Some(word) = words.next() {
+            if word.starts_with('-') {
+                if WITH_VALUE.contains(&word) {
+                    words.next();
+                }
+                continue;
+            }
+            if word.contains('=') && program.is_none() && !word.starts_with(['"', '\'']) {
+                continue; // `sudo VAR=value program`
+            }
+            let end = word.find([')', '`']).unwrap_or(word.len());
+            let name = word.get(..end).unwrap_or(word).trim_matches(['"', '\'']);
+            if !name.is_empty() {
+                program = Some(name.to_owned());
+            }
+            break;
+        }
+        if !programs.contains(&program) {
+            programs.push(program);
+        }
+    }
+    programs
+}
+
+/// Options and inline variables of a shell command that switch off certificate validation (`tls`) or
+/// package signature checks (`signature`): (check, tool, option as written in the finding).
+fn disabled_verifications(command: &str) -> Vec<(&'static str, &'static str, &'static str)> {
+    /// (check, tool, option, pattern); `[^|;&\n]*` keeps a flag within the command it belongs to.
+    const CHECKS: [(&str, &str, &str, &str); 20] = [
+        (
+            "tls",
+            "curl",
+            "--insecure",
+            r"\bcurl\b[^|;&\n]*\s(?:--insecure\b|-[A-Za-z0-9]*k)",
+        ),
+        (
+            "tls",
+            "wget",
+            "--no-check-certificate",
+            r"\bwget\b[^|;&\n]*\s--no-check-certificate\b",
+        ),
+        (
+            "tls",
+            "pip",
+            "--trusted-host",
+            r"\bpip3?\b[^|;&\n]*(?:\s--trusted-host\b|\sconfig\s+set\s+\S*trusted-host\b)",
+        ),
+        (
+            "tls",
+            "npm",
+            "strict-ssl false",
+            r#"\b(?:npm|yarn|pnpm)\b[^|;&\n]*\bstrict-ssl["']?(?:\s+|=)["']?false\b"#,
+        ),
+        (
+            "tls",
+            "git",
+            "http.sslVerify false",
+            r#"(?i)\bgit\b[^|;&\n]*\bhttp\.sslverify["']?(?:\s+|=)["']?(?:false|0|no)\b"#,
+        ),
+        (
+            "tls",
+            "node",
+            "NODE_TLS_REJECT_UNAUTHORIZED=0",
+            r#"\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b"#,
+        ),
+        (
+            "tls",
+            "python",
+            "PYTHONHTTPSVERIFY=0",
+            r#"\bPYTHONHTTPSVERIFY=["']?0\b"#,
+        ),
+        (
+            "tls",
+            "git",
+            "GIT_SSL_NO_VERIFY",
+            r#"\bGIT_SSL_NO_VERIFY=["']?[^\s"']"#,
+        ),
+        (
+            "tls",
+            "yum",
+            "sslverify=0",
+            r"(?i)(?:^|[^\w.])sslverify\s*=\s*(?:0|false|no)\b",
+        ),
+        (
+            "signature",
+            "apk",
+            "--allow-untrusted",
+            r"\bapk\b[^|;&\n]*\s--allow-untrusted\b",
+        ),
+        (
+            "signature",
+            "apt",
+            "--allow-unauthenticated",
+            r"\bapt(?:-get)?\b[^|;&\n]*\s--allow-unauthenticated\b",
+        ),
+        (
+            "signature",
+            "apt",
+            "--force-yes",
+            r"\bapt(?:-get)?\b[^|;&\n]*\s--force-yes\b",
+        ),
+        (
+            "signature",
+            "apt",
+            "--allow-insecure-repositories",
+            r"\bapt(?:-get)?\b[^|;&\n]*\s--allow-insecure-repositories\b",
+        ),
+        (
+            "signature",
+            "apt",
+            "AllowInsecureRepositories",
+            r#"\bAllowInsecureRepositories["']?\s*[= ]\s*["']?(?:true|1|yes)\b"#,
+        ),
+        (
+            "signature",
+            "apt",
+            "AllowUnauthenticated",
+            r#"\bAllowUnauthenticated["']?\s*[= ]\s*["']?(?:true|1|yes)\b"#,
+        ),
+        (
+            "signature",
+            "apt",
+            "[trusted=yes]",
+            r"\[(?:[^\]]*\s)?trusted=yes\b",
+        ),
+        (
+            "signature",
+            "yum",
+            "--nogpgcheck",
+            r"\b(?:yum|dnf|microdnf|tdnf)\b[^|;&\n]*\s--nogpgcheck\b",
+        ),
+        (
+            "signature",
+            "yum",
+            "gpgcheck=0",
+            r"(?i)(?:^|[^\w])gpgcheck\s*=\s*(?:0|false|no)\b",
+        ),
+        (
+            "signature",
+            "rpm",
+            "--nosignature",
+            r"\brpm\b[^|;&\n]*\s--no(?:signature|digest|filedigest)\b",
+        ),
+        (
+            "signature",
+            "zypper",
+            "--no-gpg-checks",
+            r"\bzypper\b[^|;&\n]*\s--no-gpg-checks\b",
+        ),
+    ];
+    static PATTERNS: OnceLock<Vec<(usize, Regex)>> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        CHECKS
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (_, _, _, pattern))| Regex::new(pattern).ok().map(|r| (index, r)))
+            .collect()
+    });
+    patterns
+        .iter()
+        .filter(|(_, pattern)| pattern.is_match(command))
+        .filter_map(|(index, _)| CHECKS.get(*index))
+        .map(|(check, tool, option, _)| (*check, *tool, *option))
+        .collect()
 }
 
 /// Words of a variable name: `_`/`-`/`.` separated and camelCase split, lower-cased.

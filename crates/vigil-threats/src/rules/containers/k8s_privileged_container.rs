@@ -1,9 +1,8 @@
 //! `k8s-privileged-container`: a Kubernetes workload with a privileged container.
 
-use serde_json::Value;
 use vigil_core::{FindingKind, Objective, Stride};
-use vigil_model::terraform::config;
 
+use super::k8s;
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
 #[derive(Debug)]
@@ -49,70 +48,27 @@ static META: RuleMeta = RuleMeta {
     ],
 };
 
-const WORKLOADS: [&str; 7] = [
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-];
-
 impl Rule for PrivilegedContainer {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
-        WORKLOADS
-            .into_iter()
-            .flat_map(|kind| ctx.tf.of_type(kind))
-            .filter(|w| w.attr_str("provider") == Some("kubernetes"))
-            .flat_map(|workload| {
-                let spec = config(workload)
-                    .and_then(|c| pod_spec(c))
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                ["containers", "initContainers"]
-                    .into_iter()
-                    .flat_map(|key| {
-                        spec.get(key)
-                            .and_then(Value::as_array)
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .filter(|c| {
-                        c.pointer("/securityContext/privileged").and_then(Value::as_bool) == Some(true)
-                    })
-                    .map(|container| {
-                        let name = container
-                            .get("name")
-                            .and_then(Value::as_str)
-                            .unwrap_or("?")
-                            .to_owned();
-                        Hit {
-                            subject: format!("{}#{name}", workload.id.0),
-                            title: format!("{}: container `{name}` runs privileged", workload.name),
-                            detail: "securityContext.privileged: true".into(),
-                            assets: vec![workload.id.clone()],
-                            evidence: vec![workload.evidence.first().cloned().unwrap_or_default()],
-                            exposes_to_internet: false,
-                            likelihood: None,
-                            impact: None,
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect()
+        let mut hits = Vec::new();
+        for workload in k8s::workloads(ctx) {
+            for container in workload.containers().iter().filter(|c| c.privileged()) {
+                hits.push(Hit::new(
+                    workload.subject(container),
+                    format!("{}: {} runs privileged", workload.name(), container.describe()),
+                    "securityContext.privileged: true".into(),
+                    vec![workload.asset.id.clone()],
+                    vec![workload.evidence(&[
+                        container.field("securityContext.privileged"),
+                        container.path.clone(),
+                    ])],
+                ));
+            }
+        }
+        hits
     }
-}
-
-/// The pod spec of a workload manifest: `spec` for a Pod, `spec.template.spec` for controllers,
-/// `spec.jobTemplate.spec.template.spec` for a CronJob.
-fn pod_spec(manifest: &serde_json::Map<String, Value>) -> Option<&Value> {
-    let spec = manifest.get("spec")?;
-    spec.pointer("/jobTemplate/spec/template/spec")
-        .or_else(|| spec.pointer("/template/spec"))
-        .or(Some(spec))
 }
