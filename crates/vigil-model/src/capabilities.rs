@@ -134,10 +134,19 @@ const IMPORTS: &[(&str, &str, CapabilityKind)] = &[
     // Mail
     ("js", "nodemailer", SendsEmail),
     ("py", "smtplib", SendsEmail),
+    // JWT libraries the catalog lists without the token capability
+    ("java", "io.jsonwebtoken", IssuesTokens),
+    ("java", "com.auth0.jwt", IssuesTokens),
+    ("java", "com.nimbusds.jwt", IssuesTokens),
+    ("php", "Firebase\\JWT", IssuesTokens),
+    ("cs", "System.IdentityModel.Tokens.Jwt", IssuesTokens),
+    // Solr clients (Elasticsearch and OpenSearch come from the catalog)
+    ("py", "pysolr", QueriesSearch),
+    ("java", "org.apache.solr.client", QueriesSearch),
 ];
 
 /// Catalog SDK categories that show a capability.
-fn from_sdk(category: &str, id: &str) -> &'static [CapabilityKind] {
+pub fn from_sdk(category: &str, id: &str) -> &'static [CapabilityKind] {
     match (category, id) {
         ("llm", _) => &[CallsLlm],
         ("ai-framework", "llamaindex" | "haystack" | "dspy") => &[CallsLlm],

@@ -100,10 +100,14 @@ const IMPORTS: &[(&str, &str, &str)] = &[
     ("rb", "audited", AUDIT_LOGGING),
     ("java", "org.hibernate.envers", AUDIT_LOGGING),
     ("py", "safetensors", SAFE_MODEL_FORMAT),
+    // Strip MongoDB operators (`$ne`, `$where`) from request data before it reaches a query
+    ("js", "express-mongo-sanitize", INPUT_VALIDATION),
+    ("js", "mongo-sanitize", INPUT_VALIDATION),
+    ("py", "flask_seasurf", CSRF_PROTECTION),
 ];
 
 /// Catalog SDK categories that put a control in place.
-fn from_sdk(category: &str) -> Option<&'static str> {
+pub fn from_sdk(category: &str) -> Option<&'static str> {
     match category {
         "auth-library" | "identity-provider" => Some(AUTHENTICATION),
         "logging" => Some(LOGGING),

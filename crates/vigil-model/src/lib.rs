@@ -11,6 +11,7 @@ mod code_facts;
 mod code_flows;
 pub mod controls;
 pub mod datastore_types;
+pub mod design;
 pub mod github;
 mod kubernetes;
 pub mod overlay;

@@ -8,6 +8,7 @@ pub mod json;
 pub mod markdown;
 pub mod otm;
 pub mod sanitize;
+pub mod svg;
 pub mod terminal;
 pub mod vex;
 

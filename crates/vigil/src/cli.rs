@@ -48,6 +48,9 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// The system model (components, data flows, trust boundaries) as a diagram or a threat model file.
     Model(ModelArgs),
+    /// Threat-model a planned feature from its design document (Markdown, Jira or GitHub issue JSON).
+    #[command(long_about = DESIGN_ABOUT)]
+    Design(DesignArgs),
     /// Write a commented starter vigil.toml.
     Init(InitArgs),
     /// Manage the offline advisory database.
@@ -123,7 +126,8 @@ pub struct ModelArgs {
     pub config: Option<PathBuf>,
 
     /// mermaid: a flowchart for Markdown; dot: Graphviz; json: the model; threagile: a Threagile YAML
-    /// model; otm: Open Threat Model 0.2.0 with the threats found on each component.
+    /// model; otm: Open Threat Model 0.2.0 with the threats found on each component; svg: a
+    /// self-contained drawing, laid out by vigil (no Graphviz needed).
     #[arg(long, value_enum, default_value_t = ModelFormat::Mermaid)]
     pub format: ModelFormat,
 
@@ -139,6 +143,53 @@ pub enum ModelFormat {
     Json,
     Threagile,
     Otm,
+    Svg,
+}
+
+const DESIGN_ABOUT: &str = "Threat-model a planned feature before it is built, from its design document: a \
+Markdown file, a Jira issue (REST v3 JSON, description in Atlassian Document Format) or a GitHub issue (REST \
+JSON). A deterministic lexicon reads the planned components, datastores, integrations (the SDK catalog's \
+names), data classes, Internet exposure, capabilities (uploads, XML, URL fetching, LLM calls and tool use, \
+payments...) and the controls the document promises, each with its line and phrase; \"no\", \"not\" and \
+\"without\" negate, questions and non-goal sections are not applied. The planned model is merged over the \
+current model of the repository (--repo, or the current directory when it holds vigil.toml or .git), the \
+threat rules run over it, and the threats that touch the plan are ranked by likelihood x impact with the \
+security requirements they imply.
+
+An optional LLM pass (off by default) asks an OpenAI-compatible endpoint for facts the lexicon missed: \
+--llm-endpoint and --llm-model, the API key from $VIGIL_LLM_API_KEY. Only known vocabulary quoting the \
+document is accepted, marked as suggested by the LLM; a failed or malformed reply is a warning and the \
+deterministic result stands.";
+
+#[derive(Debug, Args)]
+pub struct DesignArgs {
+    /// The design document: Markdown (.md), a Jira issue JSON or a GitHub issue JSON.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Merge the plan over this repository's current model [default: the current directory, when it
+    /// holds vigil.toml or .git; otherwise the plan stands alone].
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// md: facts, threats and security requirements for a design review; json: the same as data.
+    #[arg(long, value_enum, default_value_t = DesignFormat::Md)]
+    pub format: DesignFormat,
+
+    /// Refine the extraction with an OpenAI-compatible chat-completions endpoint (base URL or full
+    /// `/v1/chat/completions` URL); the API key is read from $VIGIL_LLM_API_KEY.
+    #[arg(long, value_name = "URL", requires = "llm_model")]
+    pub llm_endpoint: Option<String>,
+
+    /// The model to ask (with --llm-endpoint).
+    #[arg(long, value_name = "NAME", requires = "llm_endpoint")]
+    pub llm_model: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DesignFormat {
+    Md,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Assess(args) => commands::assess::run(&cli, args),
         Command::Inventory(args) => commands::inventory::run(&cli, args),
         Command::Model(args) => commands::model::run(&cli, args),
+        Command::Design(args) => commands::design::run(&cli, args),
         Command::Init(args) => commands::init::run(args),
         Command::Db(command) => commands::db::run(&cli, command),
         Command::Rules(command) => commands::rules::run(command),

@@ -1,5 +1,5 @@
-//! `vigil model`: the example's system model as Mermaid, Graphviz DOT and OTM (snapshots), and OTM's
-//! internal references all resolving.
+//! `vigil model`: the example's system model as Mermaid, Graphviz DOT and OTM (snapshots), OTM's
+//! internal references all resolving, and the SVG drawing naming every component.
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
@@ -20,6 +20,21 @@ fn model(format: &str) -> String {
 fn diagrams_of_the_example() {
     insta::assert_snapshot!("shop_model_mermaid", model("mermaid"));
     insta::assert_snapshot!("shop_model_dot", model("dot"));
+}
+
+#[test]
+fn svg_of_the_example_names_every_component() {
+    let svg = model("svg");
+    assert!(svg.starts_with("<svg "), "{}", &svg[..svg.len().min(200)]);
+    assert!(svg.trim_end().ends_with("</svg>"));
+    let json: Value = serde_json::from_str(&model("json")).unwrap();
+    let components = json["components"].as_array().unwrap();
+    assert!(!components.is_empty());
+    for component in components {
+        // Long names are shortened in their box; the whole name is in the tooltip.
+        let name = component["name"].as_str().unwrap();
+        assert!(svg.contains(&format!("<title>{name} (")), "{name} missing");
+    }
 }
 
 #[test]

@@ -23,7 +23,10 @@ pub fn lines(doc: &Value) -> Option<Vec<(LineKind, u8, String)>> {
 }
 
 fn children(node: &Value) -> impl Iterator<Item = &Value> {
-    node.get("content").and_then(Value::as_array).into_iter().flatten()
+    node.get("content")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
 }
 
 fn node_type(node: &Value) -> &str {
@@ -90,7 +93,8 @@ fn block(node: &Value, depth: usize, out: &mut Vec<(LineKind, u8, String)>) {
                 .collect();
             push(out, LineKind::Text, 0, &cells.join(" | "));
         }
-        "rule" | "media" | "mediaSingle" | "mediaGroup" | "mediaInline" | "extension" | "bodiedExtension" => {}
+        "rule" | "media" | "mediaSingle" | "mediaGroup" | "mediaInline" | "extension" | "bodiedExtension" => {
+        }
         _ => {
             for child in children(node) {
                 block(child, depth + 1, out);

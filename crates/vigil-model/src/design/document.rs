@@ -94,8 +94,8 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Document, DesignError> {
     if bytes.contains(&0) {
         return Err(fail("a binary file, not a design document".into()));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| fail("not UTF-8 text, so not a design document".into()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| fail("not UTF-8 text, so not a design document".into()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let extension = std::path::Path::new(path)
         .extension()
@@ -111,7 +111,10 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Document, DesignError> {
             )
         });
     }
-    if !matches!(extension.as_str(), "md" | "markdown" | "mdown" | "mkd" | "txt" | "") {
+    if !matches!(
+        extension.as_str(),
+        "md" | "markdown" | "mdown" | "mkd" | "txt" | ""
+    ) {
         return Err(fail(format!(
             "unsupported `.{extension}` file: pass Markdown (.md), a Jira issue JSON or a GitHub issue JSON"
         )));
@@ -148,36 +151,51 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Document, DesignError> {
 
 /// A Jira issue (`fields.summary`, ADF or plain `fields.description`) or a GitHub issue (`title`, `body`).
 fn issue(path: &str, value: &Value) -> Option<Document> {
-    let (format, title, key, body, labels) = if let Some(fields) = value.get("fields").filter(|f| f.is_object())
-    {
-        let summary = fields.get("summary")?.as_str()?;
-        let body = match fields.get("description") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::String(text)) => markdown(text, 1),
-            Some(adf @ Value::Object(_)) => adf::lines(adf)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, (kind, level, text))| Line {
-                    number: u32::try_from(i + 2).unwrap_or(u32::MAX),
-                    kind,
-                    level,
-                    text,
-                })
-                .collect(),
-            Some(_) => return None,
+    let (format, title, key, body, labels) =
+        if let Some(fields) = value.get("fields").filter(|f| f.is_object()) {
+            let summary = fields.get("summary")?.as_str()?;
+            let body = match fields.get("description") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::String(text)) => markdown(text, 1),
+                Some(adf @ Value::Object(_)) => adf::lines(adf)?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (kind, level, text))| Line {
+                        number: u32::try_from(i + 2).unwrap_or(u32::MAX),
+                        kind,
+                        level,
+                        text,
+                    })
+                    .collect(),
+                Some(_) => return None,
+            };
+            let key = value.get("key").and_then(Value::as_str).map(str::to_owned);
+            (
+                SourceFormat::JiraIssue,
+                summary,
+                key,
+                body,
+                labels(fields.get("labels")),
+            )
+        } else {
+            let title = value.get("title")?.as_str()?;
+            let body = match value.get("body")? {
+                Value::Null => Vec::new(),
+                Value::String(text) => markdown(text, 1),
+                _ => return None,
+            };
+            let key = value
+                .get("number")
+                .and_then(Value::as_u64)
+                .map(|n| format!("#{n}"));
+            (
+                SourceFormat::GithubIssue,
+                title,
+                key,
+                body,
+                labels(value.get("labels")),
+            )
         };
-        let key = value.get("key").and_then(Value::as_str).map(str::to_owned);
-        (SourceFormat::JiraIssue, summary, key, body, labels(fields.get("labels")))
-    } else {
-        let title = value.get("title")?.as_str()?;
-        let body = match value.get("body")? {
-            Value::Null => Vec::new(),
-            Value::String(text) => markdown(text, 1),
-            _ => return None,
-        };
-        let key = value.get("number").and_then(Value::as_u64).map(|n| format!("#{n}"));
-        (SourceFormat::GithubIssue, title, key, body, labels(value.get("labels")))
-    };
     let title = clean_inline(title.trim());
     let mut lines = vec![Line {
         number: 1,
@@ -238,7 +256,10 @@ fn markdown(text: &str, offset: u32) -> Vec<Line> {
         }
         // A setext heading: text underlined with === or --- on the next line.
         let underline = raw.get(index + 1).map(|n| n.trim()).unwrap_or_default();
-        if !underline.is_empty() && underline.len() >= 3 && !trimmed.starts_with(['-', '*', '+', '#', '|', '>']) {
+        if !underline.is_empty()
+            && underline.len() >= 3
+            && !trimmed.starts_with(['-', '*', '+', '#', '|', '>'])
+        {
             if underline.chars().all(|c| c == '=') {
                 lines.push(line(number, LineKind::Heading, 1, clean_inline(trimmed)));
                 continue;
@@ -348,7 +369,9 @@ pub(crate) fn clean_inline(text: &str) -> String {
         match c {
             '*' | '`' => {}
             '_' if out.ends_with(|p: char| p.is_whitespace()) || out.is_empty() => {}
-            '_' if chars.peek().is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation()) => {}
+            '_' if chars
+                .peek()
+                .is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation()) => {}
             '|' => out.push_str(" | "),
             ']' if chars.peek() == Some(&'(') => {
                 out.push_str(" (");
@@ -361,7 +384,10 @@ pub(crate) fn clean_inline(text: &str) -> String {
         }
     }
     let collapsed: Vec<&str> = out.split_whitespace().collect();
-    collapsed.join(" ").trim_matches(|c: char| c == '|' || c.is_whitespace()).to_owned()
+    collapsed
+        .join(" ")
+        .trim_matches(|c: char| c == '|' || c.is_whitespace())
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -374,8 +400,11 @@ mod tests {
                     ```\nPOST /refunds\n```\n## Security\n1. first\n";
         let doc = parse("d.md", text.as_bytes()).unwrap();
         assert_eq!(doc.title, "Checkout service");
-        let summary: Vec<(u32, LineKind, &str)> =
-            doc.lines.iter().map(|l| (l.number, l.kind, l.text.as_str())).collect();
+        let summary: Vec<(u32, LineKind, &str)> = doc
+            .lines
+            .iter()
+            .map(|l| (l.number, l.kind, l.text.as_str()))
+            .collect();
         assert_eq!(
             summary,
             vec![
@@ -391,7 +420,10 @@ mod tests {
 
     #[test]
     fn links_keep_text_and_target() {
-        assert_eq!(clean_inline("see [the RFC](https://x.test/a_b)"), "see the RFC (https://x.test/a_b)");
+        assert_eq!(
+            clean_inline("see [the RFC](https://x.test/a_b)"),
+            "see the RFC (https://x.test/a_b)"
+        );
         assert_eq!(clean_inline("snake_case_name stays"), "snake_case_name stays");
     }
 

@@ -3,11 +3,12 @@
 //! matcher that finds them.
 //!
 //! Matching is deterministic and explainable: whole words, case-insensitive, a `*` after a word matches
-//! any ending (`upload*` is upload, uploads, uploaded), the longest phrase wins where two overlap, and
-//! `Ignore` phrases take words out of play (`container image` is not an image upload). Each table is
-//! matched on its own, so "email template" can be both a template (capability table) and an email
-//! address (data table). A phrase right after "no", "not", "without" (allowing a filler word or two: "without
-//! any rate limiting") or right before "not", "never", "deferred" is negated.
+//! any ending (`upload*` is upload, uploads, uploaded), `#` matches a number ("up to # mb"), the longest
+//! phrase wins where two overlap, and `Ignore` phrases take words out of play (`container image` is not
+//! an image upload). Each table is matched on its own, so "email template" can be both a template
+//! (capability table) and an email address (data table). A phrase right after "no", "not", "without"
+//! (allowing a filler word or two: "without any rate limiting") or right before "not", "never",
+//! "deferred" is negated; negation stops at punctuation ("Secrets Manager, never the repository").
 //!
 //! Integration names come from the SDK catalog (`vigil-discover/catalog/sdks.toml`) rather than a list of
 //! their own; the few names that are also English words ("Square", "Segment", "Slack") only match as
@@ -21,11 +22,28 @@ use vigil_core::DataClass;
 use crate::controls as c;
 
 /// Controls the design vocabulary adds to the shared one in [`crate::controls`]: promises a design makes
-/// that code rarely shows.
+/// that code rarely shows, named as the threat rules' `mitigated_by` names them.
 pub const PII_REDACTION: &str = "pii-redaction";
 pub const HUMAN_IN_THE_LOOP: &str = "human-in-the-loop";
 pub const TOKENIZATION: &str = "tokenization";
-pub const WEBHOOK_SIGNATURES: &str = "webhook-signature-verification";
+pub const PARAMETERIZED_QUERIES: &str = "parameterized-queries";
+pub const REQUEST_SIZE_LIMIT: &str = "request-size-limit";
+pub const SAFE_COMMAND_EXECUTION: &str = "safe-command-execution";
+pub const SAFE_DESERIALIZATION: &str = "safe-deserialization";
+pub const SANDBOXED_TEMPLATES: &str = "sandboxed-templates";
+pub const TOKEN_VALIDATION: &str = "token-validation";
+pub const TRANSPORT_ENCRYPTION: &str = "transport-encryption";
+pub const DATA_PROCESSING_AGREEMENT: &str = "data-processing-agreement";
+pub const LLM_DATA_PROCESSING_AGREEMENT: &str = "llm-data-processing-agreement";
+pub const LLM_OUTPUT_VALIDATION: &str = "llm-output-validation";
+pub const LLM_USAGE_QUOTA: &str = "llm-usage-quota";
+pub const TOOL_ALLOWLIST: &str = "tool-allowlist";
+pub const VECTOR_STORE_ACCESS_CONTROL: &str = "vector-store-access-control";
+pub const RAG_INGESTION_REVIEW: &str = "rag-ingestion-review";
+pub const NETWORK_POLICY: &str = "network-policy";
+pub const PER_SERVICE_CREDENTIALS: &str = "per-service-credentials";
+pub const GATEWAY_AUTHENTICATION: &str = "gateway-authentication";
+pub const WEBHOOK_SIGNATURE: &str = "webhook-signature";
 
 /// Every control name the lexicon can produce (and an LLM suggestion may use).
 pub const CONTROLS: &[&str] = &[
@@ -52,7 +70,24 @@ pub const CONTROLS: &[&str] = &[
     PII_REDACTION,
     HUMAN_IN_THE_LOOP,
     TOKENIZATION,
-    WEBHOOK_SIGNATURES,
+    WEBHOOK_SIGNATURE,
+    PARAMETERIZED_QUERIES,
+    REQUEST_SIZE_LIMIT,
+    SAFE_COMMAND_EXECUTION,
+    SAFE_DESERIALIZATION,
+    SANDBOXED_TEMPLATES,
+    TOKEN_VALIDATION,
+    TRANSPORT_ENCRYPTION,
+    DATA_PROCESSING_AGREEMENT,
+    LLM_DATA_PROCESSING_AGREEMENT,
+    LLM_OUTPUT_VALIDATION,
+    LLM_USAGE_QUOTA,
+    TOOL_ALLOWLIST,
+    VECTOR_STORE_ACCESS_CONTROL,
+    RAG_INGESTION_REVIEW,
+    NETWORK_POLICY,
+    PER_SERVICE_CREDENTIALS,
+    GATEWAY_AUTHENTICATION,
 ];
 
 /// What a matched phrase says.
@@ -123,7 +158,6 @@ const CAPABILITIES: &[(&str, &[Term])] = &[
     ("webhook callback url*", &[Cap(FetchesUrls)]),
     ("webhook url*", &[Cap(FetchesUrls)]),
     ("outbound webhook*", &[Cap(FetchesUrls)]),
-    ("send* webhook*", &[Cap(FetchesUrls)]),
     ("remote url*", &[Cap(FetchesUrls)]),
     ("from a url", &[Cap(FetchesUrls)]),
     ("from url*", &[Cap(FetchesUrls)]),
@@ -178,7 +212,10 @@ const CAPABILITIES: &[(&str, &[Term])] = &[
     ("genai", &[Cap(CallsLlm)]),
     ("system prompt*", &[Cap(CallsLlm)]),
     ("rag", &[Cap(CallsLlm), Cap(UsesVectorStore)]),
-    ("retrieval augmented generation", &[Cap(CallsLlm), Cap(UsesVectorStore)]),
+    (
+        "retrieval augmented generation",
+        &[Cap(CallsLlm), Cap(UsesVectorStore)],
+    ),
     ("retrieval augmented", &[Cap(CallsLlm), Cap(UsesVectorStore)]),
     ("embedding*", &[Cap(CallsLlm), Cap(UsesVectorStore)]),
     ("semantic search", &[Cap(UsesVectorStore)]),
@@ -229,6 +266,7 @@ const CAPABILITIES: &[(&str, &[Term])] = &[
     ("sign in", &[Cap(Authenticates)]),
     ("signs in", &[Cap(Authenticates)]),
     ("signin", &[Cap(Authenticates)]),
+    ("logged in", &[Cap(Authenticates)]),
     ("sso", &[Cap(Authenticates)]),
     ("single sign on", &[Cap(Authenticates)]),
     ("password*", &[Cap(Authenticates)]),
@@ -350,6 +388,9 @@ const DATA: &[(&str, &[Term])] = &[
     ("oauth token*", &[Data(DataClass::Secrets)]),
     ("bearer token*", &[Data(DataClass::Secrets)]),
     ("token", &[Data(DataClass::Secrets)]),
+    ("max tokens", &[Ignore]),
+    ("token limit*", &[Ignore]),
+    ("token budget*", &[Ignore]),
     ("tokens", &[Data(DataClass::Secrets)]),
     ("secret", &[Data(DataClass::Secrets)]),
     ("secrets", &[Data(DataClass::Secrets)]),
@@ -394,7 +435,6 @@ const EXPOSURE: &[(&str, &[Term])] = &[
     ("internet egress", &[Ignore]),
     ("outbound internet", &[Ignore]),
     ("outbound webhook*", &[Ignore]),
-    ("send* webhook*", &[Ignore]),
     ("webhook url*", &[Ignore]),
     ("webhook callback url*", &[Ignore]),
 ];
@@ -531,11 +571,81 @@ const CONTROLS_TABLE: &[(&str, &[Term])] = &[
     ("safetensors", &[Ctl(c::SAFE_MODEL_FORMAT)]),
     ("tokeniz*", &[Ctl(TOKENIZATION)]),
     ("tokenis*", &[Ctl(TOKENIZATION)]),
-    ("signature verification", &[Ctl(WEBHOOK_SIGNATURES)]),
-    ("verif* the signature*", &[Ctl(WEBHOOK_SIGNATURES)]),
-    ("verif* signature*", &[Ctl(WEBHOOK_SIGNATURES)]),
-    ("signed webhook*", &[Ctl(WEBHOOK_SIGNATURES)]),
-    ("hmac", &[Ctl(WEBHOOK_SIGNATURES)]),
+    ("signature verification", &[Ctl(WEBHOOK_SIGNATURE)]),
+    ("verif* the signature*", &[Ctl(WEBHOOK_SIGNATURE)]),
+    ("verif* signature*", &[Ctl(WEBHOOK_SIGNATURE)]),
+    ("signed webhook*", &[Ctl(WEBHOOK_SIGNATURE)]),
+    ("hmac", &[Ctl(WEBHOOK_SIGNATURE)]),
+    ("parameteri*ed quer*", &[Ctl(PARAMETERIZED_QUERIES)]),
+    ("prepared statement*", &[Ctl(PARAMETERIZED_QUERIES)]),
+    ("bound parameter*", &[Ctl(PARAMETERIZED_QUERIES)]),
+    ("query builder", &[Ctl(PARAMETERIZED_QUERIES)]),
+    ("up to # mb", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("up to # kb", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("up to # gb", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("max* # mb", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("# mb limit", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("size limit*", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("file size limit*", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("body size limit*", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("request size limit*", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("maximum file size", &[Ctl(REQUEST_SIZE_LIMIT)]),
+    ("without a shell", &[Ctl(SAFE_COMMAND_EXECUTION)]),
+    ("argument list*", &[Ctl(SAFE_COMMAND_EXECUTION)]),
+    ("argument array*", &[Ctl(SAFE_COMMAND_EXECUTION)]),
+    ("sandboxed worker*", &[Ctl(SAFE_COMMAND_EXECUTION)]),
+    ("imagemagick policy", &[Ctl(SAFE_COMMAND_EXECUTION)]),
+    ("policy xml", &[Ctl(SAFE_COMMAND_EXECUTION)]),
+    ("safe deserialization", &[Ctl(SAFE_DESERIALIZATION)]),
+    ("safe load*", &[Ctl(SAFE_DESERIALIZATION)]),
+    ("sandboxed template*", &[Ctl(SANDBOXED_TEMPLATES)]),
+    ("template sandbox*", &[Ctl(SANDBOXED_TEMPLATES)]),
+    ("logic less template*", &[Ctl(SANDBOXED_TEMPLATES)]),
+    ("token validation", &[Ctl(TOKEN_VALIDATION)]),
+    ("validat* the jwt*", &[Ctl(TOKEN_VALIDATION)]),
+    ("verif* the jwt*", &[Ctl(TOKEN_VALIDATION)]),
+    ("validat* tokens", &[Ctl(TOKEN_VALIDATION)]),
+    ("tls", &[Ctl(TRANSPORT_ENCRYPTION)]),
+    ("mtls", &[Ctl(TRANSPORT_ENCRYPTION)]),
+    ("https only", &[Ctl(TRANSPORT_ENCRYPTION)]),
+    ("encrypted in transit", &[Ctl(TRANSPORT_ENCRYPTION)]),
+    ("encryption in transit", &[Ctl(TRANSPORT_ENCRYPTION)]),
+    ("data processing agreement*", &[Ctl(DATA_PROCESSING_AGREEMENT)]),
+    ("dpa", &[Ctl(DATA_PROCESSING_AGREEMENT)]),
+    ("processor agreement*", &[Ctl(DATA_PROCESSING_AGREEMENT)]),
+    ("zero data retention", &[Ctl(LLM_DATA_PROCESSING_AGREEMENT)]),
+    ("output validation", &[Ctl(LLM_OUTPUT_VALIDATION)]),
+    ("output is checked", &[Ctl(LLM_OUTPUT_VALIDATION)]),
+    ("check* the output", &[Ctl(LLM_OUTPUT_VALIDATION)]),
+    ("validat* the output", &[Ctl(LLM_OUTPUT_VALIDATION)]),
+    ("validat* model output*", &[Ctl(LLM_OUTPUT_VALIDATION)]),
+    ("max tokens", &[Ctl(LLM_USAGE_QUOTA)]),
+    ("token budget*", &[Ctl(LLM_USAGE_QUOTA)]),
+    ("token limit*", &[Ctl(LLM_USAGE_QUOTA)]),
+    ("usage quota*", &[Ctl(LLM_USAGE_QUOTA)]),
+    ("spend limit*", &[Ctl(LLM_USAGE_QUOTA)]),
+    ("tool allowlist*", &[Ctl(TOOL_ALLOWLIST)]),
+    ("allowlist* of tools", &[Ctl(TOOL_ALLOWLIST)]),
+    ("allow list of tools", &[Ctl(TOOL_ALLOWLIST)]),
+    ("allowlisted tools", &[Ctl(TOOL_ALLOWLIST)]),
+    ("fixed set of tools", &[Ctl(TOOL_ALLOWLIST)]),
+    ("per tenant index*", &[Ctl(VECTOR_STORE_ACCESS_CONTROL)]),
+    ("document level permission*", &[Ctl(VECTOR_STORE_ACCESS_CONTROL)]),
+    ("metadata filter*", &[Ctl(VECTOR_STORE_ACCESS_CONTROL)]),
+    ("row level security", &[Ctl(VECTOR_STORE_ACCESS_CONTROL)]),
+    ("review* before index*", &[Ctl(RAG_INGESTION_REVIEW)]),
+    ("ingestion review*", &[Ctl(RAG_INGESTION_REVIEW)]),
+    ("network polic*", &[Ctl(NETWORK_POLICY)]),
+    ("private subnet*", &[Ctl(NETWORK_POLICY)]),
+    ("per service credential*", &[Ctl(PER_SERVICE_CREDENTIALS)]),
+    ("own database user*", &[Ctl(PER_SERVICE_CREDENTIALS)]),
+    ("separate database user*", &[Ctl(PER_SERVICE_CREDENTIALS)]),
+    ("dedicated database user*", &[Ctl(PER_SERVICE_CREDENTIALS)]),
+    ("gateway authentication", &[Ctl(GATEWAY_AUTHENTICATION)]),
+    ("authenticated at the gateway", &[Ctl(GATEWAY_AUTHENTICATION)]),
+    ("authoriz* at the gateway", &[Ctl(GATEWAY_AUTHENTICATION)]),
+    ("logged in user*", &[Ctl(c::AUTHENTICATION)]),
+    ("logged in customer*", &[Ctl(c::AUTHENTICATION)]),
 ];
 
 /// What kind of store a datastore is, which decides the capability a process using it gains.
@@ -594,7 +704,13 @@ const STORES: &[(&str, &str, StoreClass, &[&str])] = &[
         "postgresql",
         "PostgreSQL",
         StoreClass::Sql,
-        &["postgres", "postgresql", "aurora postgres*", "rds postgres*", "pgvector"],
+        &[
+            "postgres",
+            "postgresql",
+            "aurora postgres*",
+            "rds postgres*",
+            "pgvector",
+        ],
     ),
     ("mysql", "MySQL", StoreClass::Sql, &["mysql", "aurora mysql"]),
     ("mariadb", "MariaDB", StoreClass::Sql, &["mariadb"]),
@@ -605,16 +721,36 @@ const STORES: &[(&str, &str, StoreClass, &[&str])] = &[
         &["sql server", "mssql", "azure sql"],
     ),
     ("sqlite", "SQLite", StoreClass::Sql, &["sqlite"]),
-    ("mongodb", "MongoDB", StoreClass::Nosql, &["mongodb", "mongo", "documentdb"]),
+    (
+        "mongodb",
+        "MongoDB",
+        StoreClass::Nosql,
+        &["mongodb", "mongo", "documentdb"],
+    ),
     (
         "dynamodb",
         "Amazon DynamoDB",
         StoreClass::Nosql,
         &["dynamodb", "dynamo db", "dynamo table*"],
     ),
-    ("cosmosdb", "Azure Cosmos DB", StoreClass::Nosql, &["cosmos db", "cosmosdb"]),
-    ("redis", "Redis", StoreClass::Cache, &["redis", "elasticache", "valkey"]),
-    ("elasticsearch", "Elasticsearch", StoreClass::Search, &["elasticsearch", "elastic search"]),
+    (
+        "cosmosdb",
+        "Azure Cosmos DB",
+        StoreClass::Nosql,
+        &["cosmos db", "cosmosdb"],
+    ),
+    (
+        "redis",
+        "Redis",
+        StoreClass::Cache,
+        &["redis", "elasticache", "valkey"],
+    ),
+    (
+        "elasticsearch",
+        "Elasticsearch",
+        StoreClass::Search,
+        &["elasticsearch", "elastic search"],
+    ),
     ("opensearch", "OpenSearch", StoreClass::Search, &["opensearch"]),
     (
         "aws-s3",
@@ -635,7 +771,7 @@ const STORES: &[(&str, &str, StoreClass, &[&str])] = &[
         &["azure blob storage", "blob storage", "azure blob*"],
     ),
     (
-        "vector-store",
+        GENERIC_VECTOR_STORE,
         "Vector store",
         StoreClass::Vector,
         &["vector store*", "vector database*", "vector db*", "vector index*"],
@@ -644,6 +780,9 @@ const STORES: &[(&str, &str, StoreClass, &[&str])] = &[
     ("aws-sqs", "Amazon SQS", StoreClass::Queue, &["sqs", "sqs queue*"]),
     ("rabbitmq", "RabbitMQ", StoreClass::Queue, &["rabbitmq"]),
 ];
+
+/// The store a design means when it says "a vector store" without naming the product.
+pub const GENERIC_VECTOR_STORE: &str = "vector-store";
 
 /// Catalog entries that are not a party a design talks to by name: libraries that run in-process (their
 /// names collide with words: `zap`, `jose`) and ORMs.
@@ -661,40 +800,12 @@ const ALIASES: &[(&str, &[&str])] = &[
 ];
 
 /// Catalog names that are also ordinary words: matched only as the catalog writes them.
+#[rustfmt::skip]
 const CASE_SENSITIVE: &[&str] = &[
-    "Ably",
-    "Amplitude",
-    "Bird",
-    "Box",
-    "Braze",
-    "Chroma",
-    "Clerk",
-    "Cohere",
-    "Discord",
-    "Haystack",
-    "Heap",
-    "Honeycomb",
-    "Intercom",
-    "Iterable",
-    "Mux",
-    "Notion",
-    "Ory",
-    "Paddle",
-    "Perplexity",
-    "Plaid",
-    "Pusher",
-    "Replicate",
-    "Resend",
-    "SES",
-    "Segment",
-    "Sentry",
-    "Sift",
-    "Slack",
-    "Split",
-    "Square",
-    "Telegram",
-    "Unleash",
-    "Zoom",
+    "Ably", "Amplitude", "Bird", "Box", "Braze", "Chroma", "Clerk", "Cohere", "Discord", "Haystack", "Heap",
+    "Honeycomb", "Intercom", "Iterable", "Mux", "Notion", "Ory", "Paddle", "Perplexity", "Plaid", "Pusher",
+    "Replicate", "Resend", "SES", "Segment", "Sentry", "Sift", "Slack", "Split", "Square", "Telegram",
+    "Unleash", "Zoom",
 ];
 
 /// A catalog entry, as the design lexicon needs it (the caller reads the catalog).
@@ -754,12 +865,20 @@ struct Index {
 
 impl Index {
     fn add(&mut self, phrase: &str, terms: Vec<Term>, case_sensitive: bool) {
-        let words: Vec<(String, bool)> = tokens(phrase)
-            .into_iter()
-            .map(|t| {
-                let (word, prefix) = match t.text.strip_suffix('*') {
+        // `#` stands for a number ("up to # mb"); the rest splits like the text it is matched against.
+        let words: Vec<(String, bool)> = phrase
+            .split_whitespace()
+            .flat_map(|part| {
+                if part == NUMBER {
+                    vec![NUMBER]
+                } else {
+                    tokens(part).into_iter().map(|t| t.text).collect()
+                }
+            })
+            .map(|word| {
+                let (word, prefix) = match word.strip_suffix('*') {
                     Some(stem) => (stem, true),
-                    None => (t.text, false),
+                    None => (word, false),
                 };
                 let word = if case_sensitive {
                     word.to_owned()
@@ -790,10 +909,12 @@ impl Index {
 
     fn candidates(&self, word: &str) -> impl Iterator<Item = &Pattern> {
         let stem: String = word.chars().take(3).collect();
+        let number = is_number(word).then(|| self.exact.get(NUMBER)).flatten();
         self.exact
             .get(word)
             .into_iter()
             .flatten()
+            .chain(number.into_iter().flatten())
             .chain(self.prefix.get(&stem).into_iter().flatten())
             .map(|i| &self.patterns[*i])
     }
@@ -912,7 +1033,12 @@ impl Lexicon {
                     }
                 };
                 for name in &names {
-                    add(Table::Stores, name, vec![Term::Store(index)], is_case_sensitive(name));
+                    add(
+                        Table::Stores,
+                        name,
+                        vec![Term::Store(index)],
+                        is_case_sensitive(name),
+                    );
                 }
                 continue;
             }
@@ -959,7 +1085,7 @@ impl Lexicon {
                                 phrase: text[words[at].start..words[last].end].to_owned(),
                                 first: at,
                                 last,
-                                negated: negated(&words, at, last),
+                                negated: negated(text, &words, at, last),
                             });
                         }
                         at += len;
@@ -1002,6 +1128,13 @@ fn names(entry: &CatalogEntry) -> Vec<String> {
     names
 }
 
+/// The pattern word that matches any number.
+const NUMBER: &str = "#";
+
+fn is_number(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| c.is_ascii_digit())
+}
+
 /// How many words pattern `p` covers from word `at`, if it matches there.
 fn matches_at(p: &Pattern, words: &[Token<'_>], at: usize) -> Option<usize> {
     if at + p.words.len() > words.len() {
@@ -1010,7 +1143,9 @@ fn matches_at(p: &Pattern, words: &[Token<'_>], at: usize) -> Option<usize> {
     for (offset, (wanted, prefix)) in p.words.iter().enumerate() {
         let word = &words[at + offset];
         let have: &str = if p.case_sensitive { word.text } else { &word.lower };
-        let ok = if *prefix {
+        let ok = if wanted == NUMBER {
+            is_number(have)
+        } else if *prefix {
             have.starts_with(wanted.as_str())
         } else {
             have == wanted
@@ -1024,22 +1159,33 @@ fn matches_at(p: &Pattern, words: &[Token<'_>], at: usize) -> Option<usize> {
 
 const NEGATORS: &[&str] = &["no", "not", "without", "never", "nor", "lacks", "lacking", "t"];
 /// Words allowed between a negator and the phrase it negates ("without any rate limiting").
+#[rustfmt::skip]
 const FILLERS: &[&str] = &[
-    "any", "a", "an", "the", "additional", "extra", "explicit", "further", "per", "some", "dedicated", "yet",
-    "user", "built", "in", "real", "need", "for", "to", "add", "use", "do", "does", "will", "be", "have",
-    "has", "require", "requires", "store", "stores", "accept", "accepts", "handle", "handles",
+    "any", "a", "an", "the", "additional", "extra", "explicit", "further", "per", "some", "dedicated",
+    "yet", "user", "built", "in", "real", "need", "for", "to", "add", "use", "do", "does", "will", "be",
+    "have", "has", "require", "requires", "store", "stores", "accept", "accepts", "handle", "handles",
+    "put", "provide", "include", "enable", "support", "offer", "implement", "build", "ship", "deploy",
 ];
 /// Words after a phrase that take it back ("PII is never stored", "rate limiting is deferred").
-const AFTER_SKIP: &[&str] = &["is", "are", "was", "were", "will", "would", "should", "be", "currently", "still"];
+#[rustfmt::skip]
+const AFTER_SKIP: &[&str] = &[
+    "is", "are", "was", "were", "will", "would", "should", "be", "currently", "still",
+];
+#[rustfmt::skip]
 const AFTER_NEGATORS: &[&str] = &[
     "not", "never", "t", "deferred", "postponed", "tbd", "none", "isn", "aren", "won", "wasn",
 ];
 
-fn negated(words: &[Token<'_>], first: usize, last: usize) -> bool {
+/// Negation does not cross punctuation: in "kept in Secrets Manager, never in the repository" the
+/// "never" belongs to the repository.
+fn negated(text: &str, words: &[Token<'_>], first: usize, last: usize) -> bool {
+    let joined = |a: &Token<'_>, b: &Token<'_>| {
+        !text[a.end..b.start].contains([',', ';', ':', '.', '(', ')', '!', '?'])
+    };
     // Before: a negator, then at most two filler words.
     let mut gap = 0;
     let mut at = first;
-    while at > 0 && gap <= 2 {
+    while at > 0 && gap <= 2 && joined(&words[at - 1], &words[at]) {
         let word = words[at - 1].lower.as_str();
         if NEGATORS.contains(&word) {
             return true;
@@ -1053,7 +1199,7 @@ fn negated(words: &[Token<'_>], first: usize, last: usize) -> bool {
     // After: at most two auxiliaries, then a negator.
     let mut at = last + 1;
     let mut skipped = 0;
-    while at < words.len() {
+    while at < words.len() && joined(&words[at - 1], &words[at]) {
         let word = words[at].lower.as_str();
         if AFTER_NEGATORS.contains(&word) {
             return true;
@@ -1083,7 +1229,12 @@ mod tests {
             entry("stripe", "Stripe", "integration", "payments"),
             entry("anthropic", "Anthropic (Claude)", "ai-usage", "llm"),
             entry("square", "Square", "integration", "payments"),
-            entry("twilio", "Twilio (SMS, voice, WhatsApp, Verify)", "integration", "sms"),
+            entry(
+                "twilio",
+                "Twilio (SMS, voice, WhatsApp, Verify)",
+                "integration",
+                "sms",
+            ),
             entry("pinecone", "Pinecone", "datastore", "vector-database"),
             entry("zap", "zap", "telemetry", "logging"),
         ])
@@ -1105,12 +1256,16 @@ mod tests {
         assert!(hits.contains(&("Customers".into(), vec![Exposure], false)));
         // `upload*` also matches `uploader`: prefixes are meant to catch endings, and this one is an upload.
         assert!(hits.iter().any(|(p, _, _)| p == "uploader"));
-        assert!(found("we downloaded the file").iter().all(|(p, _, _)| p != "downloaded"));
+        assert!(
+            found("we downloaded the file")
+                .iter()
+                .all(|(p, _, _)| p != "downloaded")
+        );
     }
 
     #[test]
     fn longest_phrase_wins_and_ignore_takes_words_out() {
-        let hits = found("Build the container image and send webhook callback URLs");
+        let hits = found("Build the container image and store webhook callback URLs");
         assert!(!hits.iter().any(|(_, t, _)| t == &vec![Cap(AcceptsUploads)]));
         assert!(hits.contains(&("webhook callback URLs".into(), vec![Cap(FetchesUrls)], false)));
         assert!(!hits.iter().any(|(_, t, _)| t == &vec![Exposure]));
@@ -1118,27 +1273,53 @@ mod tests {
 
     #[test]
     fn negation_before_and_after() {
-        let hits = found("Launch without rate limiting; no MFA for now; audit logs are not kept; WAF in front");
-        let control = |name: &str| hits.iter().find(|(_, t, _)| t == &vec![Ctl(name)]).map(|h| h.2);
+        let hits =
+            found("Launch without rate limiting; no MFA for now; audit logs are not kept; WAF in front");
+        let control = |name: &'static str| hits.iter().find(|(_, t, _)| t == &vec![Ctl(name)]).map(|h| h.2);
         assert_eq!(control(c::RATE_LIMITING), Some(true));
         assert_eq!(control(c::MFA), Some(true));
         assert_eq!(control(c::AUDIT_LOGGING), Some(true));
         assert_eq!(control(c::WAF), Some(false));
         let hits = found("We will not add any rate limiting");
         assert!(hits.iter().all(|h| h.2));
+        let hits = found("The key is kept in Secrets Manager, never in the repository");
+        assert!(hits.iter().any(|h| h.0 == "Secrets Manager" && !h.2));
+        assert!(
+            found("Files up to 25 MB")
+                .iter()
+                .any(|h| h.1 == vec![Ctl(REQUEST_SIZE_LIMIT)])
+        );
         let hits = found("Rate limiting per API key, no exceptions");
-        assert_eq!(hits.iter().find(|h| h.1 == vec![Ctl(c::RATE_LIMITING)]).map(|h| h.2), Some(false));
+        assert_eq!(
+            hits.iter()
+                .find(|h| h.1 == vec![Ctl(c::RATE_LIMITING)])
+                .map(|h| h.2),
+            Some(false)
+        );
     }
 
     #[test]
     fn catalog_names_stores_and_ambiguous_words() {
         let lexicon = lexicon();
-        let terms = |text: &str| -> Vec<Term> { lexicon.matches(text).into_iter().flat_map(|m| m.terms).collect() };
-        let stripe = lexicon.integrations.iter().position(|e| e.id == "stripe").unwrap();
+        let terms =
+            |text: &str| -> Vec<Term> { lexicon.matches(text).into_iter().flat_map(|m| m.terms).collect() };
+        let stripe = lexicon
+            .integrations
+            .iter()
+            .position(|e| e.id == "stripe")
+            .unwrap();
         assert!(terms("Charge cards with Stripe").contains(&Term::Integration(stripe)));
-        let anthropic = lexicon.integrations.iter().position(|e| e.id == "anthropic").unwrap();
+        let anthropic = lexicon
+            .integrations
+            .iter()
+            .position(|e| e.id == "anthropic")
+            .unwrap();
         assert!(terms("answers come from Claude").contains(&Term::Integration(anthropic)));
-        let square = lexicon.integrations.iter().position(|e| e.id == "square").unwrap();
+        let square = lexicon
+            .integrations
+            .iter()
+            .position(|e| e.id == "square")
+            .unwrap();
         assert!(terms("pay with Square").contains(&Term::Integration(square)));
         assert!(!terms("a square thumbnail").contains(&Term::Integration(square)));
         assert!(lexicon.integrations.iter().all(|e| e.id != "zap"));

@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod db;
+pub mod design;
 pub mod init;
 pub mod inventory;
 pub mod model;

@@ -35,6 +35,7 @@ pub fn run(cli: &Cli, args: &ModelArgs) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         ModelFormat::Mermaid => vigil_report::diagram::mermaid(&model),
         ModelFormat::Dot => vigil_report::diagram::dot(&model),
+        ModelFormat::Svg => vigil_report::svg::svg(&model),
         ModelFormat::Json => {
             let mut text = serde_json::to_string_pretty(&model)?;
             text.push('\n');
