@@ -104,6 +104,8 @@ const IMPORTS: &[(&str, &str, &str)] = &[
     ("js", "express-mongo-sanitize", INPUT_VALIDATION),
     ("js", "mongo-sanitize", INPUT_VALIDATION),
     ("py", "flask_seasurf", CSRF_PROTECTION),
+    // Replace personal data with placeholders before a prompt or an export leaves (Microsoft Presidio)
+    ("py", "presidio_anonymizer", "pii-redaction"),
 ];
 
 /// Catalog SDK categories that put a control in place.
