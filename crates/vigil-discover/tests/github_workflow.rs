@@ -117,7 +117,8 @@ fn one_job() {
                 {"line": 12, "uses": "actions/checkout@v4", "uses_line": 12, "with": {}, "with_lines": {}, "env": {}},
                 {
                     "name": "Test", "line": 13, "run": "cargo test --locked\n", "run_line": 14,
-                    "with": {}, "with_lines": {}, "env": {"CARGO_REGISTRY_TOKEN": "${{ secrets.CARGO_TOKEN }}"}
+                    "with": {}, "with_lines": {}, "env": {"CARGO_REGISTRY_TOKEN": "${{ secrets.CARGO_TOKEN }}"},
+                    "env_lines": {"CARGO_REGISTRY_TOKEN": 17}
                 }
             ]
         }],
@@ -129,7 +130,15 @@ fn one_job() {
         .iter()
         .map(|(k, v)| (k.as_str(), *v))
         .collect();
-    assert_eq!(lines, [("on", 2), ("permissions", 6)]);
+    assert_eq!(
+        lines,
+        [
+            ("on", 2),
+            ("permissions", 6),
+            ("triggers.pull_request", 5),
+            ("triggers.push", 3)
+        ]
+    );
 }
 
 #[test]
@@ -311,6 +320,7 @@ jobs:
             "id": "deploy", "line": 5, "runs_on": null,
             "permissions": {"id-token": "write", "contents": "read"},
             "uses": "acme/platform/.github/workflows/deploy.yml@main", "uses_line": 9,
+            "secrets": "inherit", "secrets_line": 12,
             "steps": []
         })
     );
@@ -318,6 +328,75 @@ jobs:
         asset.attributes["secrets"],
         json!([]),
         "`secrets: inherit` names no secret"
+    );
+}
+
+#[test]
+fn environment_containers_and_trigger_lines() {
+    let text = "\
+on:
+  - pull_request
+  - issue_comment
+env:
+  ACTIONS_ALLOW_UNSECURE_COMMANDS: true
+  NODE_OPTIONS: --max-old-space-size=4096
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    env:
+      CI: 1
+    container:
+      image: node:20@sha256:0123
+      options: --cpus 2
+    services:
+      db:
+        image: postgres:16
+      cache: redis:7
+      broken: {ports: [6379]}
+    steps:
+      - run: make
+  short:
+    runs-on: ubuntu-latest
+    container: ${{ matrix.image }}
+    env: ${{ fromJSON(inputs.env) }}
+    steps: []
+  call:
+    uses: acme/ci/.github/workflows/build.yml@v1
+    secrets:
+      token: ${{ secrets.NPM_TOKEN }}
+";
+    let asset = workflow(text);
+    assert_eq!(
+        asset.attributes["env"],
+        json!({"ACTIONS_ALLOW_UNSECURE_COMMANDS": true, "NODE_OPTIONS": "--max-old-space-size=4096"})
+    );
+    assert_eq!(asset.attribute_lines["env.ACTIONS_ALLOW_UNSECURE_COMMANDS"], 5);
+    assert_eq!(asset.attribute_lines["triggers.pull_request"], 2);
+    assert_eq!(asset.attribute_lines["triggers.issue_comment"], 3);
+    let jobs = jobs(&asset);
+    assert_eq!(jobs[0]["env"], json!({"CI": 1}));
+    assert_eq!(jobs[0]["env_lines"], json!({"CI": 11}));
+    assert_eq!(jobs[0]["container"], "node:20@sha256:0123");
+    assert_eq!(jobs[0]["container_line"], 13);
+    assert_eq!(
+        jobs[0]["services"],
+        json!({"db": "postgres:16", "cache": "redis:7"})
+    );
+    assert_eq!(jobs[0]["services_lines"], json!({"db": 17, "cache": 18}));
+    assert!(
+        jobs[0]["steps"][0].get("env_lines").is_none(),
+        "no env, no env_lines"
+    );
+    assert_eq!(jobs[1]["container"], "${{ matrix.image }}");
+    assert_eq!(jobs[1]["container_line"], 24);
+    assert!(jobs[1].get("env").is_none(), "an expression names no variable");
+    assert_eq!(jobs[2]["secrets"], json!({"token": "${{ secrets.NPM_TOKEN }}"}));
+    assert_eq!(jobs[2]["secrets_line"], 29);
+
+    let plain = workflow("on: push\njobs: {}\n");
+    assert!(
+        !plain.attributes.contains_key("env"),
+        "no workflow env, no attribute"
     );
 }
 

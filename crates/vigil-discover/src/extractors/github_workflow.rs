@@ -5,6 +5,13 @@
 //! follow YAML 1.2, as GitHub does, so the `on:` key stays the string `on`; alias bombs are errors. The
 //! attribute layout (triggers, permissions, jobs with their steps, referenced secrets) is read as-is by the
 //! CI/CD threat rules, so changing it means changing them.
+//!
+//! Besides the layout shared with the other CI extractors, a workflow records, only where the file has
+//! them: the workflow-level `env` (attribute, with `attribute_lines["env.NAME"]`), each job's `env` (with
+//! `env_lines`), `container` image (with `container_line`), `services` images by name (with
+//! `services_lines`) and, for reusable-workflow calls, `secrets` (`"inherit"` or the mapping, with
+//! `secrets_line`), and a step's `env_lines`. `attribute_lines["triggers.EVENT"]` is the line naming each
+//! event.
 
 use std::collections::BTreeSet;
 
@@ -12,7 +19,7 @@ use serde_json::{Map, Value, json};
 use vigil_core::{Asset, AssetId, AssetKind};
 
 use crate::extract::{ExtractError, Extractor, Output, SourceFile};
-use crate::yaml::{self, Node, Spanned, get, key_text, line_of, to_json};
+use crate::yaml::{self, Node, Spanned, field, get, key_text, line_of, to_json};
 
 #[derive(Debug)]
 pub struct GithubWorkflow;
@@ -60,13 +67,31 @@ impl Extractor for GithubWorkflow {
         let triggers = match get(top, "on") {
             Some((key, value)) => {
                 asset.attribute_lines.insert("on".to_owned(), line_of(key));
-                triggers(value)
+                let triggers = triggers(value);
+                for (name, line) in &triggers {
+                    asset
+                        .attribute_lines
+                        .entry(format!("triggers.{name}"))
+                        .or_insert(*line);
+                }
+                triggers
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect::<BTreeSet<_>>()
             }
             None => {
                 warn(1, "no `on:` key; GitHub never runs this workflow".to_owned());
-                Vec::new()
+                BTreeSet::new()
             }
         };
+        if let Some((env, lines)) = get(top, "env").and_then(|(_, v)| env_map(v)) {
+            for (name, line) in lines {
+                if let Some(line) = line.as_u64().and_then(|l| u32::try_from(l).ok()) {
+                    asset.attribute_lines.insert(format!("env.{name}"), line);
+                }
+            }
+            asset = asset.with("env", Value::Object(env));
+        }
         let permissions = match get(top, "permissions") {
             Some((key, value)) => {
                 asset
@@ -100,7 +125,7 @@ impl Extractor for GithubWorkflow {
         out.assets.push(
             asset
                 .with("platform", "github-actions")
-                .with("triggers", triggers)
+                .with("triggers", triggers.into_iter().collect::<Vec<_>>())
                 .with("permissions", permissions)
                 .with("jobs", Value::Array(jobs))
                 .with(
@@ -112,15 +137,42 @@ impl Extractor for GithubWorkflow {
     }
 }
 
-/// Event names of `on:` in its three shapes: `push`, `[push, pull_request]`, `{push: {...}, ...}`.
-fn triggers(on: &Spanned<Node>) -> Vec<String> {
-    let names: BTreeSet<String> = match on.value.untagged() {
-        Node::Seq(items) => items.iter().map(|i| key_text(i).into_owned()).collect(),
-        Node::Map(entries) => entries.iter().map(|(k, _)| key_text(k).into_owned()).collect(),
-        Node::Null => BTreeSet::new(),
-        _ => BTreeSet::from([key_text(on).into_owned()]),
-    };
-    names.into_iter().collect()
+/// Event names of `on:` in its three shapes (`push`, `[push, pull_request]`, `{push: {...}, ...}`), each
+/// with the line naming it, in file order.
+fn triggers(on: &Spanned<Node>) -> Vec<(String, u32)> {
+    match on.value.untagged() {
+        Node::Seq(items) => items
+            .iter()
+            .map(|i| (key_text(i).into_owned(), line_of(i)))
+            .collect(),
+        Node::Map(entries) => entries
+            .iter()
+            .map(|(k, _)| (key_text(k).into_owned(), line_of(k)))
+            .collect(),
+        Node::Null => Vec::new(),
+        _ => vec![(key_text(on).into_owned(), line_of(on))],
+    }
+}
+
+/// An `env:` mapping as (values, line of each key); `None` when it is absent or not a mapping (an
+/// expression such as `env: ${{ fromJSON(...) }}` names no variable).
+fn env_map(node: &Spanned<Node>) -> Option<(Map<String, Value>, Map<String, Value>)> {
+    let entries = node.value.as_map()?;
+    let (mut values, mut lines) = (Map::new(), Map::new());
+    for (k, v) in entries {
+        let name = key_text(k).into_owned();
+        lines.insert(name.clone(), json!(line_of(k)));
+        values.insert(name, to_json(v));
+    }
+    Some((values, lines))
+}
+
+/// The image of `container:` / a service: `image: name` or the short form `container: name`, with the
+/// line of the image.
+fn image_of(node: &Spanned<Node>) -> Option<(String, u32)> {
+    let image = field(node, "image").unwrap_or(node);
+    let text = image.value.as_str()?.trim();
+    (!text.is_empty()).then(|| (text.to_owned(), line_of(image)))
 }
 
 fn read_job(id: &Spanned<Node>, job: &Spanned<Node>, warn: &mut impl FnMut(u32, String)) -> Option<Value> {
@@ -149,6 +201,29 @@ fn read_job(id: &Spanned<Node>, job: &Spanned<Node>, warn: &mut impl FnMut(u32, 
     if let Some((key, uses)) = get(fields, "uses") {
         out.insert("uses".into(), to_json(uses));
         out.insert("uses_line".into(), json!(line_of(key)));
+    }
+    if let Some((key, secrets)) = get(fields, "secrets") {
+        out.insert("secrets".into(), to_json(secrets));
+        out.insert("secrets_line".into(), json!(line_of(key)));
+    }
+    if let Some((env, lines)) = get(fields, "env").and_then(|(_, v)| env_map(v)) {
+        out.insert("env".into(), Value::Object(env));
+        out.insert("env_lines".into(), Value::Object(lines));
+    }
+    if let Some((image, line)) = get(fields, "container").and_then(|(_, v)| image_of(v)) {
+        out.insert("container".into(), json!(image));
+        out.insert("container_line".into(), json!(line));
+    }
+    if let Some(services) = get(fields, "services").and_then(|(_, v)| v.value.as_map()) {
+        let (mut images, mut lines) = (Map::new(), Map::new());
+        for (name, service) in services {
+            if let Some((image, line)) = image_of(service) {
+                images.insert(key_text(name).into_owned(), json!(image));
+                lines.insert(key_text(name).into_owned(), json!(line));
+            }
+        }
+        out.insert("services".into(), Value::Object(images));
+        out.insert("services_lines".into(), Value::Object(lines));
     }
     let steps = match get(fields, "steps") {
         Some((
@@ -193,8 +268,11 @@ fn read_step(job: &str, step: &Spanned<Node>, warn: &mut impl FnMut(u32, String)
             out.insert(format!("{key}_line"), json!(line_of(k)));
         }
     }
-    let (mut with, mut with_lines, mut env) = (Map::new(), Map::new(), Map::new());
-    for (key, target) in [("with", &mut with), ("env", &mut env)] {
+    let (mut with, mut with_lines, mut env, mut env_lines) = (Map::new(), Map::new(), Map::new(), Map::new());
+    for (key, target, lines) in [
+        ("with", &mut with, &mut with_lines),
+        ("env", &mut env, &mut env_lines),
+    ] {
         match get(fields, key) {
             Some((
                 _,
@@ -205,9 +283,7 @@ fn read_step(job: &str, step: &Spanned<Node>, warn: &mut impl FnMut(u32, String)
             )) => {
                 for (k, v) in entries {
                     let name = key_text(k).into_owned();
-                    if key == "with" {
-                        with_lines.insert(name.clone(), json!(line_of(k)));
-                    }
+                    lines.insert(name.clone(), json!(line_of(k)));
                     target.insert(name, to_json(v));
                 }
             }
@@ -227,6 +303,9 @@ fn read_step(job: &str, step: &Spanned<Node>, warn: &mut impl FnMut(u32, String)
     out.insert("with".into(), Value::Object(with));
     out.insert("with_lines".into(), Value::Object(with_lines));
     out.insert("env".into(), Value::Object(env));
+    if !env_lines.is_empty() {
+        out.insert("env_lines".into(), Value::Object(env_lines));
+    }
     Some(Value::Object(out))
 }
 

@@ -11,7 +11,7 @@ use crate::rule::{Context, Hit, Rule, RuleMeta};
 pub struct PullRequestTargetCheckout;
 
 /// Expressions that name the pull request's head (attacker-controlled code).
-const HEAD_REFS: [&str; 6] = [
+pub(crate) const HEAD_REFS: [&str; 6] = [
     "github.event.pull_request.head.sha",
     "github.event.pull_request.head.ref",
     "github.head_ref",
