@@ -414,7 +414,7 @@ h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
         ("c/Chart.yaml", "name: c\n"),
     ]);
     assert!(out.assets.is_empty() && out.not_checked.len() == 1);
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(30));
 
     let deep = format!("{}{}", "{{ if . }}\n".repeat(2_000), "{{ end }}\n".repeat(2_000));
     let braces = "{{".repeat(10_000);

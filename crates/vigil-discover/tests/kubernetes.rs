@@ -640,7 +640,7 @@ h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
     let started = Instant::now();
     let error = run_extractor(&Kubernetes, &[("bomb.yaml", bomb)]).unwrap_err();
     assert!(error.message.starts_with("invalid YAML"), "{error}");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(started.elapsed() < Duration::from_secs(30));
 
     let deep = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata: {}{}\n",
