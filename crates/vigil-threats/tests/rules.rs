@@ -124,7 +124,17 @@ resource "aws_db_instance" "replica" {
   replicate_source_db = aws_db_instance.good.identifier
 }
 "#;
-    let found = run(&[("db.tf", tf)]);
+    // The exposure and encryption rules; backups, deletion protection and IAM authentication have their
+    // own fixtures.
+    let about = [
+        "aws-rds-publicly-accessible",
+        "aws-rds-storage-unencrypted",
+        "aws-sg-open-ingress",
+    ];
+    let found: Vec<_> = run(&[("db.tf", tf)])
+        .into_iter()
+        .filter(|(id, _, _)| about.contains(&id.as_str()))
+        .collect();
     assert_eq!(
         ids(&found),
         vec![

@@ -3,21 +3,13 @@
 
 use serde_json::Value;
 use vigil_core::{FindingKind, Objective, Stride};
-use vigil_model::aws::{policy_statements, resolve_policy};
-use vigil_model::terraform::{blocks, config};
+use vigil_model::aws::policy_statements;
 
+use super::iac;
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
 #[derive(Debug)]
 pub struct IamWildcardAction;
-
-/// Resources that carry a policy document in an attribute.
-const HOLDERS: [(&str, &str); 4] = [
-    ("aws_iam_policy", "policy"),
-    ("aws_iam_role_policy", "policy"),
-    ("aws_iam_user_policy", "policy"),
-    ("aws_iam_group_policy", "policy"),
-];
 
 static META: RuleMeta = RuleMeta {
     id: "aws-iam-wildcard-action",
@@ -31,7 +23,9 @@ static META: RuleMeta = RuleMeta {
     impact: 9,
     what: "An Allow statement whose `Action` is `*`, `*:*` or `iam:*`, or an Allow with `NotAction`, in an IAM \
            policy (`aws_iam_policy`, inline role/user/group policies, `inline_policy` blocks of `aws_iam_role`), \
-           whether the document is written with `jsonencode`, a heredoc or a `data \"aws_iam_policy_document\"`.",
+           whether the document is written with `jsonencode`, a heredoc or a `data \"aws_iam_policy_document\"`, \
+           or in CloudFormation (`AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy`, the `Policies` of roles, users \
+           and groups).",
     why: "Whoever obtains the credentials of a principal with `*` (a leaked key, an SSRF to the metadata service, \
           a compromised dependency) owns the account. `iam:*` is the same in two steps: it can grant itself \
           anything.",
@@ -67,46 +61,13 @@ impl Rule for IamWildcardAction {
     }
 
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        for (resource_type, attribute) in HOLDERS {
-            for holder in ctx.tf.of_type(resource_type) {
-                if let Some((document, evidence)) = resolve_policy(&ctx.tf, holder, attribute)
-                    && let Some(reason) = wildcard(&document)
-                {
-                    hits.push(hit(holder, attribute, reason, evidence));
-                }
-            }
-        }
-        for role in ctx.tf.of_type("aws_iam_role") {
-            let Some(cfg) = config(role) else { continue };
-            for (index, inline) in blocks(cfg, "inline_policy").into_iter().enumerate() {
-                let Some(document) = inline
-                    .get("policy")
-                    .and_then(|p| p.as_str())
-                    .and_then(|t| serde_json::from_str::<Value>(t).ok())
-                else {
-                    continue;
-                };
-                if let Some(reason) = wildcard(&document) {
-                    let attribute = format!("inline_policy.{index}.policy");
-                    hits.push(hit(role, &attribute, reason, role.evidence_for(&attribute)));
-                }
-            }
-        }
-        hits
-    }
-}
-
-fn hit(holder: &vigil_core::Asset, attribute: &str, reason: String, evidence: vigil_core::Evidence) -> Hit {
-    Hit {
-        subject: format!("{}:{attribute}", holder.id),
-        title: format!("{} {reason}", holder.name),
-        detail: reason,
-        assets: vec![holder.id.clone()],
-        evidence: vec![evidence],
-        exposes_to_internet: false,
-        likelihood: None,
-        impact: None,
+        iac::policy_documents(ctx)
+            .into_iter()
+            .filter_map(|policy| {
+                let reason = wildcard(&policy.document)?;
+                Some(policy.hit(format!("{} {reason}", policy.holder.name), reason))
+            })
+            .collect()
     }
 }
 
