@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-
 use serde_json::{Value, json};
 use vigil_core::SystemModel;
 use vigil_report::svg::svg;

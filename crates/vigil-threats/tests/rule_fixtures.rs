@@ -85,3 +85,20 @@ fn every_rule_on_its_fixtures() {
         insta::assert_snapshot!(format!("rule__{id}"), text);
     }
 }
+
+/// No rule ships without its fixtures.
+#[test]
+fn every_rule_has_fixtures() {
+    let missing: Vec<&str> = vigil_threats::registry::rules()
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| {
+            let dir = fixtures().join(id);
+            !dir.join("fires").is_dir() || !dir.join("passes").is_dir()
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without fires/ and passes/ fixtures: {missing:?}"
+    );
+}

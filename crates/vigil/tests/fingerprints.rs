@@ -54,11 +54,14 @@ fn fingerprints_survive_line_shifts_and_unrelated_edits() {
     // Shift every file that holds a finding, and add unrelated content.
     prepend(&repo, "infra/storage.tf", "# Buckets\n\n\n");
     prepend(&repo, "infra/database.tf", "# Orders database\n\n");
+    prepend(&repo, "infra/main.tf", "# Provider and audit trail\n");
     prepend(&repo, "infra/compute.tf", "\n\n\n\n");
     prepend(&repo, ".github/workflows/pr-preview.yml", "# previews\n\n");
     prepend(&repo, ".github/workflows/ci.yml", "# continuous integration\n");
     prepend(&repo, "services/worker/requirements.txt", "# pins\n\n");
     prepend(&repo, "services/ledger/Cargo.lock", "\n");
+    prepend(&repo, "services/api/src/server.js", "// storefront API\n\n");
+    prepend(&repo, "services/api/package.json", "\n");
     let lock = fs::read_to_string(repo.join("services/api/package-lock.json")).unwrap();
     fs::write(
         repo.join("services/api/package-lock.json"),
