@@ -130,6 +130,32 @@ pub enum CapabilityKind {
 }
 
 impl CapabilityKind {
+    pub const ALL: [CapabilityKind; 20] = {
+        use CapabilityKind::*;
+        [
+            AcceptsUploads,
+            ParsesXml,
+            Deserializes,
+            FetchesUrls,
+            QueriesSql,
+            QueriesNosql,
+            QueriesLdap,
+            QueriesSearch,
+            ExecutesCommands,
+            RendersTemplates,
+            CallsLlm,
+            LlmToolUse,
+            LoadsModels,
+            UsesVectorStore,
+            Authenticates,
+            IssuesTokens,
+            CookieSessions,
+            ProcessesPayments,
+            ReceivesWebhooks,
+            SendsEmail,
+        ]
+    };
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::AcceptsUploads => "accepts-uploads",

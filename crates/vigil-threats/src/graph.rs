@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use vigil_core::{CapabilityKind, Component, ComponentKind, DataClass, Evidence, Flow, SystemModel};
+use vigil_core::{
+    AssetKind, CapabilityKind, Component, ComponentKind, DataClass, Evidence, Flow, Inventory, SystemModel,
+};
 
 use crate::rule::{Hit, component_asset};
 
@@ -143,4 +145,60 @@ pub fn class_names(classes: &[DataClass]) -> String {
         .map(|c| c.as_str().to_ascii_uppercase())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `; no `a` or `b` control is recorded on X`, or nothing when the component has one of them (the engine
+/// then reports the finding mitigated, with the control).
+pub fn missing_controls(component: &Component, controls: &[&str]) -> String {
+    if component.control(controls).is_some() {
+        return String::new();
+    }
+    let names: Vec<String> = controls.iter().map(|c| format!("`{c}`")).collect();
+    format!(
+        "; no {} control is recorded on {}",
+        names.join(" or "),
+        component.name
+    )
+}
+
+/// The impact when the threat puts at stake data the finding's components are not marked with (a flow's
+/// or a neighbouring datastore's): the scorer already weighs the components' own data, so only the rest
+/// raises the base here.
+pub fn unseen_data_impact(
+    base: u8,
+    data: &[vigil_core::DataClass],
+    on: &[&Component],
+    what: &str,
+) -> Option<(u8, String)> {
+    use vigil_core::DataClass;
+    let unseen: Vec<DataClass> = data
+        .iter()
+        .copied()
+        .filter(|c| !on.iter().any(|component| component.data_classes.contains(c)))
+        .collect();
+    let raise = if unseen
+        .iter()
+        .any(|c| matches!(c, DataClass::Pci | DataClass::Phi | DataClass::Secrets))
+    {
+        2
+    } else if unseen.contains(&DataClass::Pii) {
+        1
+    } else {
+        return None;
+    };
+    Some((
+        (base + raise).min(10),
+        format!("{what} {} data", class_names(&unseen)),
+    ))
+}
+
+/// Whether a datastore component is one identifiable store: a cloud resource, a database the code names by
+/// host, or one people declared. A client library alone (`ds:sdk:postgresql`) tells which engine services
+/// use, not which database: two services using it need not share anything.
+pub fn identified_store(inventory: &Inventory, component: &Component) -> bool {
+    component
+        .assets
+        .iter()
+        .filter_map(|id| inventory.get(id))
+        .all(|a| a.kind != AssetKind::Datastore || a.attr_str("host").is_some())
 }

@@ -27,32 +27,6 @@ pub enum LlmError {
     Answer(String),
 }
 
-const CAPABILITIES: [CapabilityKind; 20] = {
-    use CapabilityKind::*;
-    [
-        AcceptsUploads,
-        ParsesXml,
-        Deserializes,
-        FetchesUrls,
-        QueriesSql,
-        QueriesNosql,
-        QueriesLdap,
-        QueriesSearch,
-        ExecutesCommands,
-        RendersTemplates,
-        CallsLlm,
-        LlmToolUse,
-        LoadsModels,
-        UsesVectorStore,
-        Authenticates,
-        IssuesTokens,
-        CookieSessions,
-        ProcessesPayments,
-        ReceivesWebhooks,
-        SendsEmail,
-    ]
-};
-
 /// The chat-completions request body.
 pub fn request(model: &str, doc: &Document, extraction: &Extraction) -> Value {
     let mut numbered = String::new();
@@ -68,7 +42,7 @@ pub fn request(model: &str, doc: &Document, extraction: &Extraction) -> Value {
         .map(|f| json!({"kind": f.kind.as_str(), "value": f.value, "component": component_name(extraction, f), "line": f.at.line}))
         .collect();
     let vocabulary = json!({
-        "capability": CAPABILITIES.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "capability": CapabilityKind::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "data": DataClass::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "control": CONTROLS,
         "exposure": ["internet"],
@@ -208,7 +182,7 @@ fn accept(
         return Err(format!("its phrase is not on line {}", line.number));
     }
     let what = match suggestion.kind.as_str() {
-        "capability" => CAPABILITIES
+        "capability" => CapabilityKind::ALL
             .iter()
             .find(|c| c.as_str() == suggestion.value)
             .map(|c| What::Capability(*c)),

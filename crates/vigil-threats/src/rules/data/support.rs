@@ -3,6 +3,8 @@
 
 use vigil_core::{Asset, AssetKind, Component, DataClass, Inventory, Objective, Scope};
 
+pub use crate::graph::{identified_store, missing_controls, unseen_data_impact};
+
 /// The API endpoints of the service a component stands for (`svc:<dir>` is `service:<dir>`).
 pub fn endpoints<'a>(inventory: &'a Inventory, component: &Component) -> Vec<&'a Asset> {
     let Some(dir) = component.id.strip_prefix("svc:") else {
@@ -39,62 +41,6 @@ pub fn objectives_for(scope: &Scope, data: &[DataClass]) -> Vec<&'static str> {
         .filter(|o| o.regulated_data().is_some_and(|c| data.contains(&c)))
         .map(|o: &Objective| o.as_str())
         .collect()
-}
-
-/// `; no `a` or `b` control is recorded on X`, or nothing when the component has one of them (the engine
-/// then reports the finding mitigated, with the control).
-pub fn missing_controls(component: &Component, controls: &[&str]) -> String {
-    if component.control(controls).is_some() {
-        return String::new();
-    }
-    let names: Vec<String> = controls.iter().map(|c| format!("`{c}`")).collect();
-    format!(
-        "; no {} control is recorded on {}",
-        names.join(" or "),
-        component.name
-    )
-}
-
-/// The impact when the threat puts at stake data the finding's components are not marked with (a flow's
-/// or a neighbouring datastore's): the scorer already weighs the components' own data, so only the rest
-/// raises the base here.
-pub fn unseen_data_impact(
-    base: u8,
-    data: &[vigil_core::DataClass],
-    on: &[&Component],
-    what: &str,
-) -> Option<(u8, String)> {
-    use vigil_core::DataClass;
-    let unseen: Vec<DataClass> = data
-        .iter()
-        .copied()
-        .filter(|c| !on.iter().any(|component| component.data_classes.contains(c)))
-        .collect();
-    let raise = if unseen
-        .iter()
-        .any(|c| matches!(c, DataClass::Pci | DataClass::Phi | DataClass::Secrets))
-    {
-        2
-    } else if unseen.contains(&DataClass::Pii) {
-        1
-    } else {
-        return None;
-    };
-    Some((
-        (base + raise).min(10),
-        format!("{what} {} data", crate::graph::class_names(&unseen)),
-    ))
-}
-
-/// Whether a datastore component is one identifiable store: a cloud resource, a database the code names by
-/// host, or one people declared. A client library alone (`ds:sdk:postgresql`) tells which engine services
-/// use, not which database: two services using it need not share anything.
-pub fn identified_store(inventory: &Inventory, component: &Component) -> bool {
-    component
-        .assets
-        .iter()
-        .filter_map(|id| inventory.get(id))
-        .all(|a| a.kind != AssetKind::Datastore || a.attr_str("host").is_some())
 }
 
 /// Application components: services found in the code, and processes people or design documents added
