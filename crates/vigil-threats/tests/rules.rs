@@ -694,3 +694,52 @@ resource "aws_s3_bucket_versioning" "suspended" {
         ]
     );
 }
+
+/// Terraform the extractor does not model (unknown top-level blocks, `for_each`, functions and
+/// interpolations everywhere) does not stop the run: the resources it does read are still checked.
+#[test]
+fn unknown_hcl_blocks_and_interpolations_do_not_stop_the_run() {
+    let tf = r#"
+terraform {
+  required_version = ">= 1.6"
+  cloud { organization = "shop" }
+}
+moved {
+  from = aws_s3_bucket.old
+  to   = aws_s3_bucket.data
+}
+import {
+  to = aws_s3_bucket.data
+  id = "data-${var.env}"
+}
+check "health" {
+  data "http" "site" { url = "https://${local.host}/health" }
+  assert {
+    condition     = data.http.site.status_code == 200
+    error_message = "${local.host} is down"
+  }
+}
+removed {
+  from = aws_instance.legacy
+  lifecycle { destroy = false }
+}
+locals {
+  host = join(".", [var.env, "shop.example"])
+}
+resource "aws_s3_bucket" "data" {
+  for_each = toset(["a", "b"])
+  bucket   = "data-${each.key}-${var.env}"
+}
+resource "aws_instance" "web" {
+  ami           = data.aws_ami.base.id
+  instance_type = lookup(var.sizes, var.env, "t3.micro")
+}
+"#;
+    let found = run(&[("infra/main.tf", tf)]);
+    assert!(
+        found
+            .iter()
+            .any(|(id, title, _)| id == "aws-ec2-imds-v1" && title.contains("aws_instance.web")),
+        "{found:?}"
+    );
+}
