@@ -7,6 +7,7 @@
 //!     internet_facing: true
 //!     data_classes: [pii]
 //!     controls: [waf, rate-limiting]
+//!     capabilities: [parses-xml]     # what it does that the code does not show (`vigil rules` explains each)
 //!   - id: ext:card-processor        # a new element: `kind` is required
 //!     name: Card processor
 //!     kind: external-entity          # process | datastore | external-entity
@@ -28,8 +29,8 @@
 
 use serde_json::Value;
 use vigil_core::{
-    Boundary, BoundaryKind, Component, ComponentKind, ControlSource, DataClass, Diagnostic, Evidence, Flow,
-    SystemModel,
+    Boundary, BoundaryKind, CapabilityKind, Component, ComponentKind, ControlSource, DataClass, Diagnostic,
+    Evidence, Flow, SystemModel,
 };
 
 use crate::threagile::InterchangeError;
@@ -99,6 +100,17 @@ pub fn apply(model: &mut SystemModel, text: &str, path: &str) -> Result<Vec<Diag
         for control in strings(entry.get("controls")) {
             let declared = Evidence::at(path, None).with_note("threat model file");
             component.add_control(&control, ControlSource::Declared, declared);
+        }
+        for name in strings(entry.get("capabilities")) {
+            match CapabilityKind::ALL.into_iter().find(|k| k.as_str() == name) {
+                Some(kind) => {
+                    component.add_capability(kind, Evidence::at(path, None).with_note("threat model file"))
+                }
+                None => warn(format!(
+                    "component `{id}`: unknown capability `{name}` ({})",
+                    CapabilityKind::ALL.map(CapabilityKind::as_str).join(", ")
+                )),
+            }
         }
         if let Some(boundary) = entry.get("boundary").and_then(Value::as_str) {
             if boundaries.iter().any(|b| b == boundary) {

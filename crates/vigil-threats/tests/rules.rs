@@ -743,3 +743,27 @@ resource "aws_instance" "web" {
         "{found:?}"
     );
 }
+
+/// A component declared only in vigil-model.yaml, with the capabilities people know it has, gets the
+/// threats those capabilities make relevant, and an unknown capability is a warning naming it.
+#[test]
+fn capabilities_declared_in_the_model_file_make_threats_relevant() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inventory = vigil_discover::run(dir.path(), &Scope::default())
+        .unwrap()
+        .inventory;
+    let mut model = vigil_model::run(&mut inventory, &Scope::default());
+    let warnings = vigil_model::overlay::apply(
+        &mut model,
+        "components:\n  - id: svc:importer\n    name: Partner importer\n    kind: process\n    internet_facing: true\n    capabilities: [parses-xml, telepathy]\n",
+        "vigil-model.yaml",
+    )
+    .unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].message.contains("unknown capability `telepathy`"));
+    let found: Vec<(String, String)> = vigil_threats::run(&inventory, &model, &Scope::default())
+        .into_iter()
+        .map(|f| (f.rule_id.unwrap(), f.title))
+        .collect();
+    assert!(found.iter().any(|(id, _)| id == "xxe"), "{found:?}");
+}
