@@ -54,6 +54,20 @@ pub fn exposure(tf: &Terraform<'_>, asset: &Asset) -> Option<(String, Evidence)>
                 _ => None,
             }
         }
+        // A load balancer is public unless declared internal (Terraform's default is public).
+        "aws_lb" | "aws_alb" | "aws_elb" => {
+            let internal = config(asset).and_then(|c| literal_bool(c, "internal"));
+            (internal != Some(true) && !computed(asset, "internal")).then(|| {
+                (
+                    "Internet-facing load balancer".to_owned(),
+                    asset.evidence_for_first(&["internal", "name"]),
+                )
+            })
+        }
+        "aws_cloudfront_distribution" => Some((
+            "CloudFront distribution".to_owned(),
+            asset.evidence_for_first(&["enabled", "origin"]),
+        )),
         "aws_api_gateway_rest_api" | "aws_apigatewayv2_api" => {
             let private = config(asset)
                 .and_then(|c| c.get("endpoint_configuration"))
@@ -62,6 +76,14 @@ pub fn exposure(tf: &Terraform<'_>, asset: &Asset) -> Option<(String, Evidence)>
         }
         _ => None,
     }
+}
+
+/// Whether an attribute is computed (`${var.internal}`), so its value cannot be judged from the code.
+fn computed(asset: &Asset, attribute: &str) -> bool {
+    config(asset)
+        .and_then(|c| c.get(attribute))
+        .and_then(|v| v.as_str())
+        .is_some_and(|s| s.contains("${"))
 }
 
 pub fn build(inventory: &Inventory) -> SystemModel {

@@ -147,9 +147,13 @@ const PROCESSES: &[&str] = &[
     "aws_emrserverless_application",
     "aws_sagemaker_endpoint",
     "aws_sagemaker_notebook_instance",
-    // AWS: API front doors
+    // AWS: API front doors, load balancers and CDNs
     "aws_api_gateway_rest_api",
     "aws_apigatewayv2_api",
+    "aws_lb",
+    "aws_alb",
+    "aws_elb",
+    "aws_cloudfront_distribution",
     // Azure: functions, apps, containers and machines
     "azurerm_function_app",
     "azurerm_linux_function_app",

@@ -506,3 +506,39 @@ fn kubernetes_workloads_namespaces_and_exposure() {
     assert_eq!(namespace.kind, BoundaryKind::Cluster);
     assert_eq!(namespace.components.len(), 3);
 }
+
+/// Load balancers and CDNs are the Internet's way in: public unless declared internal; a computed
+/// `internal` cannot be judged and is not called public.
+#[test]
+fn load_balancers_and_cdns_face_the_internet() {
+    let tf = r#"
+resource "aws_lb" "public" {
+  name = "web"
+}
+resource "aws_lb" "private" {
+  name     = "internal"
+  internal = true
+}
+resource "aws_lb" "computed" {
+  internal = var.internal
+}
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+}
+"#;
+    let (_, model) = build(&[("infra/edge.tf", tf)], &Scope::default());
+    let exposed: Vec<&str> = model
+        .flows
+        .iter()
+        .filter(|f| f.source == "internet")
+        .map(|f| f.target.as_str())
+        .collect();
+    assert_eq!(
+        exposed,
+        [
+            "res:infra/aws_cloudfront_distribution.cdn",
+            "res:infra/aws_lb.public"
+        ]
+    );
+    assert!(model.component("res:infra/aws_lb.private").is_some());
+}
