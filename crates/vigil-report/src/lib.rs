@@ -1,6 +1,7 @@
 //! vigil-report: one writer per output format, each a pure function from the Assessment to text.
 //! Adding a format is one file and one variant of [`Format`].
 
+pub mod csv;
 pub mod cyclonedx;
 pub mod diagram;
 pub mod inventory_table;
@@ -23,6 +24,8 @@ pub enum Format {
     OpenVex,
     /// CycloneDX 1.6 with VEX analyses.
     CyclonedxVex,
+    /// One row per finding with its action, owner and due date.
+    Csv,
 }
 
 impl Format {
@@ -34,6 +37,7 @@ impl Format {
             Self::Md => "assessment.md",
             Self::OpenVex => "vex.openvex.json",
             Self::CyclonedxVex => "vex.cdx.json",
+            Self::Csv => "findings.csv",
         }
     }
 }
@@ -45,5 +49,6 @@ pub fn render(format: Format, assessment: &Assessment, options: &terminal::Optio
         Format::Md => markdown::render(assessment),
         Format::OpenVex => vex::openvex(assessment),
         Format::CyclonedxVex => vex::cyclonedx_vex(assessment),
+        Format::Csv => csv::render(assessment),
     }
 }

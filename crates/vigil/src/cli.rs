@@ -208,6 +208,8 @@ pub enum OutputFormat {
     Openvex,
     /// CycloneDX 1.6 VEX for the vulnerability findings.
     CyclonedxVex,
+    /// One row per finding, riskiest first, with its action, owner and due date.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

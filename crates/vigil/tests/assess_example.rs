@@ -21,6 +21,21 @@ fn markdown_report_of_the_example() {
     insta::assert_snapshot!("shop_markdown", stdout(&output));
 }
 
+/// CSV for spreadsheets and ticket imports: one row per finding, riskiest first, with its action; cells a
+/// spreadsheet would run as formulas are neutralised.
+#[test]
+fn csv_of_the_example() {
+    let mut args = SHOP.to_vec();
+    args.extend(["--format", "csv"]);
+    let output = vigil(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let rows = text.split("\r\n").filter(|r| !r.is_empty()).count();
+    let findings = assessment(&SHOP)["findings"].as_array().unwrap().len();
+    assert_eq!(rows, findings + 1, "a header and one row per finding");
+    insta::assert_snapshot!("shop_csv", text);
+}
+
 #[test]
 fn json_validates_against_the_checked_in_schema() {
     let schema: serde_json::Value = serde_json::from_slice(

@@ -102,6 +102,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Md => Format::Md,
         OutputFormat::Openvex => Format::OpenVex,
         OutputFormat::CyclonedxVex => Format::CyclonedxVex,
+        OutputFormat::Csv => Format::Csv,
     };
     output::stdout(&vigil_report::render(format, &assessment, &terminal))?;
 
