@@ -4,6 +4,7 @@
 
 pub mod owners;
 pub mod plan;
+pub mod policy;
 pub mod score;
 mod telemetry;
 

@@ -81,9 +81,11 @@ pub struct AssessArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Exit with 1 when an open finding is in this band or above.
-    #[arg(long, value_enum, value_name = "BAND")]
-    pub fail_on: Option<FailOn>,
+    /// Exit with 1 when an open finding matches: a band (`high`: that band or worse) or an expression over
+    /// band, rpn, likelihood, impact, detectability, epss, kev, exploit, internet, direct, kind, status, rule,
+    /// advisory, cwe and reachability, e.g. `band >= high or (kev and reachability != "dev-only")`.
+    #[arg(long, value_name = "BAND|EXPR")]
+    pub fail_on: Option<String>,
 
     /// Match against these OSV advisories (all.zip, directory or JSON file) instead of the database; CISA
     /// KEV JSON, EPSS CSV (.csv.gz too) and ExploitDB files_exploits.csv are recognised and joined.
@@ -210,14 +212,6 @@ pub enum OutputFormat {
     CyclonedxVex,
     /// One row per finding, riskiest first, with its action, owner and due date.
     Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
 }
 
 #[derive(Debug, Args)]

@@ -110,6 +110,54 @@ fn fail_on_sets_the_exit_code() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
+/// Gate expressions over the example's open findings (2 critical and 5 high imported vulnerabilities, a
+/// medium and a low one only present, no KEV or EPSS data; public buckets; an unauthenticated route on the
+/// Internet-facing API): each expression's exit code, and a bad expression is a usage error naming the
+/// problem and where it is.
+#[test]
+fn fail_on_expressions() {
+    let exit = |expression: &str| {
+        let mut args = SHOP.to_vec();
+        args.extend(["--fail-on", expression, "--quiet"]);
+        let output = vigil(&args);
+        (output.status.code(), stderr(&output))
+    };
+    for (expression, code) in [
+        ("high", 1),
+        (r#"rule == "aws-s3-public-access""#, 1),
+        ("rule == no-such-rule", 0),
+        ("kev", 0),
+        ("epss > 0", 0),
+        ("not kev and kind == vulnerability and band >= critical", 1),
+        (
+            "kind == vulnerability and reachability == present and band >= medium",
+            1,
+        ),
+        (
+            "kind == vulnerability and reachability == present and band >= high",
+            0,
+        ),
+        (
+            "kind == vulnerability and (reachability == dev-only or direct == false) and band >= critical",
+            0,
+        ),
+        ("cwe == CWE-306 and internet and rpn >= 100", 1),
+        ("status == accepted", 0),
+    ] {
+        assert_eq!(exit(expression).0, Some(code), "{expression}");
+    }
+    let (code, text) = exit("severity > 3");
+    assert_eq!(code, Some(2));
+    assert!(
+        text.starts_with("error: --fail-on: unknown field `severity`") && text.contains("at character 1"),
+        "{text}"
+    );
+    let (code, text) = exit("band >= high and (kev");
+    assert_eq!(code, Some(2));
+    assert!(text.contains("missing `)` at character 22"), "{text}");
+    assert_eq!(exit("rule > 3").0, Some(2));
+}
+
 #[test]
 fn usage_errors_exit_with_2_and_a_hint() {
     let output = vigil(&["assess", "does/not/exist"]);

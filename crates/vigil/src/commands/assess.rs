@@ -10,11 +10,12 @@ use fs_err as fs;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use vigil_core::{Band, Scope};
+use vigil_core::Scope;
 use vigil_report::Format;
+use vigil_risk::policy::Policy;
 use vigil_vulns::{AdvisorySource, MemoryIndex, Store};
 
-use crate::cli::{AssessArgs, Cli, FailOn, OutputFormat};
+use crate::cli::{AssessArgs, Cli, OutputFormat};
 use crate::output::{self, Hinted};
 
 pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
@@ -24,6 +25,17 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
             "pass the root of the repository to assess",
         ));
     }
+    let gate = args
+        .fail_on
+        .as_deref()
+        .map(Policy::parse)
+        .transpose()
+        .map_err(|e| {
+            Hinted::error(
+                e.to_string(),
+                "a band (critical, high, medium, low) or an expression such as `band >= high and kev`",
+            )
+        })?;
     let scope = load_scope(&args.path, args.config.as_deref())?;
     let as_of = match &args.as_of {
         Some(text) => vigil_core::date::parse(text).ok_or_else(|| {
@@ -106,14 +118,16 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
     };
     output::stdout(&vigil_report::render(format, &assessment, &terminal))?;
 
-    let threshold = args.fail_on.map(|f| match f {
-        FailOn::Critical => Band::Critical,
-        FailOn::High => Band::High,
-        FailOn::Medium => Band::Medium,
-        FailOn::Low => Band::Low,
-    });
-    let failed = matches!((threshold, assessment.worst_band()), (Some(t), Some(worst)) if worst >= t);
-    Ok(if failed {
+    let failing = gate.as_ref().map(|g| g.failing(&assessment)).unwrap_or_default();
+    if let (Some(gate), false) = (&gate, failing.is_empty()) {
+        tracing::info!(
+            "--fail-on `{}`: {} open finding(s) match, first: {}",
+            gate.text(),
+            failing.len(),
+            failing[0].title
+        );
+    }
+    Ok(if !failing.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
