@@ -35,6 +35,16 @@ pub struct Options<'a> {
     pub generated_at: String,
     /// Called as each stage starts, for progress display.
     pub on_stage: &'a (dyn Fn(&str) + Sync),
+    /// Fingerprints of an earlier assessment: findings it already had are left out, so only what is new
+    /// is reported, planned and gated (`--baseline FILE`).
+    pub baseline: Option<Baseline>,
+}
+
+/// The findings of an earlier assessment, by fingerprint, and the file they came from.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    pub path: String,
+    pub fingerprints: std::collections::BTreeSet<String>,
 }
 
 impl std::fmt::Debug for Options<'_> {
@@ -156,6 +166,7 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
         as_of,
         generated_at,
         on_stage,
+        baseline,
     } = options;
     // Read first: a bad file given on the command line stops the run before any work.
     let ingest_paths: Vec<&Path> = ingest.iter().map(std::path::PathBuf::as_path).collect();
@@ -230,6 +241,20 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
     }
     diagnostics.extend(vulns.diagnostics);
     coverage.not_checked.extend(vulns.not_checked);
+
+    if let Some(baseline) = &baseline {
+        let before = findings.len();
+        findings.retain(|f| !baseline.fingerprints.contains(&f.fingerprint));
+        diagnostics.push(Diagnostic::info(
+            baseline.path.clone(),
+            None,
+            format!(
+                "baseline: {} finding(s) it already had are not reported; {} new",
+                before - findings.len(),
+                findings.len()
+            ),
+        ));
+    }
 
     on_stage("scoring and planning");
     vigil_risk::score(&mut findings, &inventory, &model, &scope);

@@ -87,6 +87,10 @@ pub struct AssessArgs {
     #[arg(long, value_name = "BAND|EXPR")]
     pub fail_on: Option<String>,
 
+    /// Report (and gate on) only findings that are not in this earlier assessment (`--format json` output).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Match against these OSV advisories (all.zip, directory or JSON file) instead of the database; CISA
     /// KEV JSON, EPSS CSV (.csv.gz too) and ExploitDB files_exploits.csv are recognised and joined.
     #[arg(long, value_name = "PATH", num_args = 1..)]

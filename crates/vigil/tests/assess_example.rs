@@ -158,6 +158,63 @@ fn fail_on_expressions() {
     assert_eq!(exit("rule > 3").0, Some(2));
 }
 
+/// `--baseline`: only findings the earlier assessment did not have are reported and gated; a file that is
+/// not an assessment is a usage error.
+#[test]
+fn baseline_reports_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut earlier = assessment(&SHOP);
+    let findings = earlier["findings"].as_array_mut().unwrap();
+    let total = findings.len();
+    let fixed_since = findings
+        .iter()
+        .position(|f| f["rule_id"] == "aws-s3-public-access")
+        .unwrap();
+    let new = findings.remove(fixed_since);
+    let baseline = dir.path().join("earlier.json");
+    std::fs::write(&baseline, earlier.to_string()).unwrap();
+
+    let mut args = SHOP.to_vec();
+    args.extend(["--format", "json", "--baseline", baseline.to_str().unwrap()]);
+    let output = vigil(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reported: Vec<&str> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(reported, [new["fingerprint"].as_str().unwrap()]);
+    let note = format!(
+        "baseline: {} finding(s) it already had are not reported; 1 new",
+        total - 1
+    );
+    assert!(
+        document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message"] == note.as_str()),
+        "{}",
+        document["diagnostics"]
+    );
+    args.extend(["--fail-on", "rule == aws-s3-public-access"]);
+    assert_eq!(vigil(&args).status.code(), Some(1));
+
+    let not_an_assessment = dir.path().join("other.json");
+    std::fs::write(&not_an_assessment, "{\"results\": []}").unwrap();
+    let mut args = SHOP.to_vec();
+    args.extend(["--baseline", not_an_assessment.to_str().unwrap()]);
+    let output = vigil(&args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("other.json: not an assessment"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn usage_errors_exit_with_2_and_a_hint() {
     let output = vigil(&["assess", "does/not/exist"]);

@@ -36,6 +36,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
                 "a band (critical, high, medium, low) or an expression such as `band >= high and kev`",
             )
         })?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let scope = load_scope(&args.path, args.config.as_deref())?;
     let as_of = match &args.as_of {
         Some(text) => vigil_core::date::parse(text).ok_or_else(|| {
@@ -87,6 +88,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
             as_of,
             generated_at: OffsetDateTime::now_utc().format(&Rfc3339)?,
             on_stage: &on_stage,
+            baseline,
         },
     )?;
     progress.finish_and_clear();
@@ -131,6 +133,32 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The fingerprints of an earlier assessment's findings (its `--format json` document).
+fn read_baseline(path: &Path) -> anyhow::Result<vigil_engine::Baseline> {
+    let hint = "pass the JSON of an earlier `vigil assess --format json` (or `--out DIR`'s assessment.json)";
+    let text = fs::read(path).map_err(|e| Hinted::error(e.to_string(), hint))?;
+    let document: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|e| Hinted::error(format!("{}: not JSON: {e}", path.display()), hint))?;
+    let findings = document
+        .get("findings")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| {
+            Hinted::error(
+                format!("{}: not an assessment (no `findings` list)", path.display()),
+                hint,
+            )
+        })?;
+    let fingerprints = findings
+        .iter()
+        .filter_map(|f| f.get("fingerprint").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    Ok(vigil_engine::Baseline {
+        path: path.display().to_string(),
+        fingerprints,
     })
 }
 

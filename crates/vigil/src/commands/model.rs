@@ -91,6 +91,7 @@ fn assess(cli: &Cli, args: &ModelArgs) -> anyhow::Result<vigil_core::Assessment>
             as_of: OffsetDateTime::now_utc().date(),
             generated_at: OffsetDateTime::now_utc().format(&Rfc3339)?,
             on_stage: &on_stage,
+            baseline: None,
         },
     )?;
     progress.finish_and_clear();
