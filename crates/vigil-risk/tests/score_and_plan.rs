@@ -313,3 +313,87 @@ fn exploitation_signals_raise_or_lower_likelihood_with_their_evidence() {
         unknown.score.assumptions
     );
 }
+
+/// The orderings issue 6 asks for, on the scorer itself: context beats a bare CVSS score, an unreachable
+/// flaw falls with its reason written down, and a missing EPSS value is an assumption, not a zero.
+#[test]
+fn context_orders_findings_and_missing_epss_does_not_sink_one() {
+    const HIGH_NETWORK: &str = "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:N";
+    let inventory = inventory(DependencyScope::Prod);
+    let model = SystemModel {
+        components: vec![vigil_core::Component {
+            id: "svc:payments".into(),
+            name: "payments".into(),
+            internet_facing: true,
+            data_classes: vec![vigil_core::DataClass::Pci],
+            ..vigil_core::Component::default()
+        }],
+        ..SystemModel::default()
+    };
+    let scope = Scope {
+        objectives: vec![Objective::PciDss4],
+        ..Scope::default()
+    };
+
+    // A KEV-listed flaw whose vulnerable function is called, in an Internet-facing service with card data.
+    let mut exploited = vulnerability("GHSA-kev", Some(HIGH_NETWORK), DependencyScope::Prod, &inventory);
+    exploited.components = vec!["svc:payments".into()];
+    let details = exploited.vulnerability.as_mut().unwrap();
+    details.kev = Some(true);
+    details.reachability = Reachability::FunctionCalled;
+    details.epss = Some(0.42);
+    // A CVSS 9.8 flaw in a development-only dependency.
+    let dev_only = vulnerability("GHSA-dev", Some(RCE), DependencyScope::Dev, &inventory);
+    // The same 9.8 flaw in production with no EPSS score, next to one EPSS scores as unlikely.
+    let mut unscored = vulnerability("GHSA-unscored", Some(RCE), DependencyScope::Prod, &inventory);
+    unscored.vulnerability.as_mut().unwrap().kev = Some(false);
+    let mut unlikely = vulnerability("GHSA-unlikely", Some(RCE), DependencyScope::Prod, &inventory);
+    let details = unlikely.vulnerability.as_mut().unwrap();
+    details.kev = Some(false);
+    details.epss = Some(0.0004);
+
+    let mut findings = vec![dev_only, unlikely, unscored, exploited];
+    vigil_risk::score(&mut findings, &inventory, &model, &scope);
+    let rpn = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f.advisory_ids[0] == id)
+            .unwrap()
+            .score
+            .rpn
+    };
+    assert!(
+        rpn("GHSA-kev") > rpn("GHSA-dev"),
+        "KEV + called + exposed + PCI ({}) above CVSS 9.8 dev-only ({})",
+        rpn("GHSA-kev"),
+        rpn("GHSA-dev")
+    );
+    assert!(
+        rpn("GHSA-unscored") >= rpn("GHSA-unlikely"),
+        "no EPSS ({}) is not below a low EPSS ({})",
+        rpn("GHSA-unscored"),
+        rpn("GHSA-unlikely")
+    );
+    let dev = findings.iter().find(|f| f.advisory_ids[0] == "GHSA-dev").unwrap();
+    assert!(
+        dev.score
+            .factors
+            .iter()
+            .any(|f| f.value < 0 && f.evidence.to_lowercase().contains("dev")),
+        "the dev-only finding says why it fell: {:#?}",
+        dev.score.factors
+    );
+    let unscored = findings
+        .iter()
+        .find(|f| f.advisory_ids[0] == "GHSA-unscored")
+        .unwrap();
+    assert!(
+        unscored
+            .score
+            .assumptions
+            .iter()
+            .any(|a| a.to_lowercase().contains("epss")),
+        "a missing EPSS value is said: {:?}",
+        unscored.score.assumptions
+    );
+}
