@@ -1,6 +1,5 @@
 //! `dockerfile-package-signature-disabled`: a package install that skips signature checks.
 
-use serde_json::Value;
 use vigil_core::{FindingKind, Objective, Stride};
 
 use super::shared;
@@ -70,24 +69,16 @@ impl Rule for PackageSignatureDisabled {
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         for image in shared::dockerfiles(ctx) {
-            let mut seen: Vec<String> = Vec::new();
-            for (index, entry) in shared::dockerfile_entries(image, "verification_disabled") {
-                let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or_default();
-                if text("check") != "signature" || seen.iter().any(|s| s == text("option")) {
-                    continue;
-                }
-                seen.push(text("option").to_owned());
+            for disabled in shared::disabled_verifications(image, "signature") {
                 hits.push(Hit::new(
-                    format!("{}:signature:{}", image.id, text("option")),
+                    format!("{}:signature:{}", image.id, disabled.option),
                     format!(
                         "{} installs {} packages without signature checks ({})",
-                        image.name,
-                        text("tool"),
-                        text("option")
+                        image.name, disabled.tool, disabled.option
                     ),
-                    format!("a RUN uses {}", text("option")),
+                    format!("a RUN uses {}", disabled.option),
                     vec![image.id.clone()],
-                    vec![image.evidence_for(&format!("verification_disabled.{index}"))],
+                    vec![disabled.evidence],
                 ));
             }
         }

@@ -82,24 +82,16 @@ impl Rule for TlsVerificationDisabled {
     fn check(&self, ctx: &Context<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         for image in shared::dockerfiles(ctx) {
-            let mut seen: Vec<String> = Vec::new();
-            for (index, entry) in shared::dockerfile_entries(image, "verification_disabled") {
-                let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or_default();
-                if text("check") != "tls" || seen.iter().any(|s| s == text("option")) {
-                    continue;
-                }
-                seen.push(text("option").to_owned());
+            for disabled in shared::disabled_verifications(image, "tls") {
                 hits.push(Hit::new(
-                    format!("{}:tls:{}", image.id, text("option")),
+                    format!("{}:tls:{}", image.id, disabled.option),
                     format!(
                         "{} turns off certificate validation for {} ({})",
-                        image.name,
-                        text("tool"),
-                        text("option")
+                        image.name, disabled.tool, disabled.option
                     ),
-                    format!("a RUN uses {}", text("option")),
+                    format!("a RUN uses {}", disabled.option),
                     vec![image.id.clone()],
-                    vec![image.evidence_for(&format!("verification_disabled.{index}"))],
+                    vec![disabled.evidence],
                 ));
             }
             hits.extend(variables(image));

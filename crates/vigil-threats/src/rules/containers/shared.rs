@@ -304,6 +304,31 @@ pub fn dockerfile_entries<'a>(image: &'a Asset, key: &str) -> Vec<(usize, &'a Ma
         .collect()
 }
 
+/// A verification a Dockerfile's RUN commands switch off (`check` is `tls` or `signature`), once per option.
+#[derive(Debug)]
+pub struct DisabledVerification<'a> {
+    pub tool: &'a str,
+    pub option: &'a str,
+    /// Evidence at the RUN line that switches it off.
+    pub evidence: vigil_core::Evidence,
+}
+
+pub fn disabled_verifications<'a>(image: &'a Asset, check: &str) -> Vec<DisabledVerification<'a>> {
+    let mut found: Vec<DisabledVerification<'a>> = Vec::new();
+    for (index, entry) in dockerfile_entries(image, "verification_disabled") {
+        let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or_default();
+        if text("check") != check || found.iter().any(|f| f.option == text("option")) {
+            continue;
+        }
+        found.push(DisabledVerification {
+            tool: text("tool"),
+            option: text("option"),
+            evidence: image.evidence_for(&format!("verification_disabled.{index}")),
+        });
+    }
+    found
+}
+
 /// Compose services whose `key` is literally `host` (`network_mode`, `pid`, `ipc`).
 pub fn compose_host_mode<'a>(ctx: &Context<'a>, key: &str) -> Vec<&'a Asset> {
     compose_services(ctx)
