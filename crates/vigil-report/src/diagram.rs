@@ -4,31 +4,19 @@
 
 use std::fmt::Write;
 
-use vigil_core::{Component, ComponentKind, Flow, SystemModel};
+use vigil_core::{Boundary, Component, ComponentKind, Flow, SystemModel};
 
 /// A Mermaid `flowchart LR`.
 pub fn mermaid(model: &SystemModel) -> String {
     let mut out = String::from("flowchart LR\n");
     let ids = Ids::new(model);
-    for boundary in &model.boundaries {
-        let _ = writeln!(
-            out,
-            "  subgraph {}[\"{}\"]",
-            ids.boundary(&boundary.id),
-            escape(&boundary.name)
-        );
-        for component in model
-            .components
-            .iter()
-            .filter(|c| c.boundary.as_deref() == Some(&boundary.id))
-        {
-            let _ = writeln!(out, "    {}", mermaid_node(&ids, component));
-        }
-        out.push_str("  end\n");
-    }
-    for component in model.components.iter().filter(|c| c.boundary.is_none()) {
-        let _ = writeln!(out, "  {}", mermaid_node(&ids, component));
-    }
+    write_clusters(
+        &mut out,
+        model,
+        |b| format!("  subgraph {}[\"{}\"]\n", ids.boundary(&b.id), escape(&b.name)),
+        "  end\n",
+        |c| mermaid_node(&ids, c),
+    );
     for flow in &model.flows {
         let arrow = if flow.authenticated == Some(true) {
             "-->"
@@ -56,31 +44,50 @@ fn mermaid_node(ids: &Ids, component: &Component) -> String {
     }
 }
 
+/// Each boundary as a cluster (opened and closed in the format's syntax) holding its components, then the
+/// components outside every boundary.
+fn write_clusters(
+    out: &mut String,
+    model: &SystemModel,
+    open: impl Fn(&Boundary) -> String,
+    close: &str,
+    node: impl Fn(&Component) -> String,
+) {
+    for boundary in &model.boundaries {
+        out.push_str(&open(boundary));
+        for component in model
+            .components
+            .iter()
+            .filter(|c| c.boundary.as_deref() == Some(&boundary.id))
+        {
+            let _ = writeln!(out, "    {}", node(component));
+        }
+        out.push_str(close);
+    }
+    for component in model.components.iter().filter(|c| c.boundary.is_none()) {
+        let _ = writeln!(out, "  {}", node(component));
+    }
+}
+
 /// A Graphviz digraph.
 pub fn dot(model: &SystemModel) -> String {
     let mut out = String::from(
         "digraph model {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );
     let ids = Ids::new(model);
-    for boundary in &model.boundaries {
-        let _ = writeln!(
-            out,
-            "  subgraph cluster_{} {{\n    label=\"{}\";\n    style=dashed;",
-            ids.boundary(&boundary.id),
-            escape(&boundary.name)
-        );
-        for component in model
-            .components
-            .iter()
-            .filter(|c| c.boundary.as_deref() == Some(&boundary.id))
-        {
-            let _ = writeln!(out, "    {}", dot_node(&ids, component));
-        }
-        out.push_str("  }\n");
-    }
-    for component in model.components.iter().filter(|c| c.boundary.is_none()) {
-        let _ = writeln!(out, "  {}", dot_node(&ids, component));
-    }
+    write_clusters(
+        &mut out,
+        model,
+        |b| {
+            format!(
+                "  subgraph cluster_{} {{\n    label=\"{}\";\n    style=dashed;\n",
+                ids.boundary(&b.id),
+                escape(&b.name)
+            )
+        },
+        "  }\n",
+        |c| dot_node(&ids, c),
+    );
     for flow in &model.flows {
         let style = if flow.authenticated == Some(true) {
             "solid"
