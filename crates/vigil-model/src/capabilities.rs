@@ -5,7 +5,7 @@
 use vigil_core::CapabilityKind::{self, *};
 use vigil_core::SystemModel;
 
-use crate::code_facts::{Fact, What, module_matches};
+use crate::code_facts::{Fact, What, component_positions, module_matches};
 
 /// Imported modules that show a capability: (language family, module, capability). Only modules whose
 /// import means the capability is used (an XML parser), not general-purpose ones (`os`, `net/http`).
@@ -194,6 +194,7 @@ fn from_endpoint(method: &str, path: &str) -> Option<CapabilityKind> {
 
 /// Adds the capabilities the facts show to the service components they belong to.
 pub fn detect(facts: &[Fact<'_>], model: &mut SystemModel) {
+    let positions = component_positions(model);
     for fact in facts {
         let kinds: Vec<CapabilityKind> = match &fact.what {
             What::Sdk { category, id } => from_sdk(category, id).to_vec(),
@@ -207,7 +208,10 @@ pub fn detect(facts: &[Fact<'_>], model: &mut SystemModel) {
         if kinds.is_empty() {
             continue;
         }
-        let Some(component) = model.components.iter_mut().find(|c| c.id == fact.component) else {
+        let Some(component) = positions
+            .get(&fact.component)
+            .and_then(|i| model.components.get_mut(*i))
+        else {
             continue;
         };
         for kind in kinds {

@@ -2,7 +2,9 @@
 //! uses (with their category), the modules it imports and its API endpoints. Capabilities and controls are
 //! both read from these facts.
 
-use vigil_core::{Asset, AssetKind, Evidence, Inventory, ModuleImport};
+use std::collections::HashMap;
+
+use vigil_core::{Asset, AssetKind, Evidence, Inventory, ModuleImport, SystemModel};
 
 /// Service directories and their component ids, longest directory first so the innermost service wins.
 #[derive(Debug)]
@@ -41,6 +43,16 @@ impl Services {
             })
             .map(|(_, component)| component.as_str())
     }
+}
+
+/// Model components by id, so each fact finds its component without a scan.
+pub fn component_positions(model: &SystemModel) -> HashMap<String, usize> {
+    model
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect()
 }
 
 pub fn service_component(service: &Asset) -> String {

@@ -6,7 +6,7 @@
 use vigil_core::{Asset, ControlSource, Evidence, SystemModel};
 
 use crate::build::resource_component_id;
-use crate::code_facts::{Fact, What, module_matches};
+use crate::code_facts::{Fact, What, component_positions, module_matches};
 use crate::terraform::{Terraform, config, literal_bool, refers_to};
 
 /// Control vocabulary, shared with the rules' `mitigated_by` and the threat model file.
@@ -122,6 +122,7 @@ pub fn from_sdk(category: &str) -> Option<&'static str> {
 
 /// Adds the controls the code facts show to the service components they belong to.
 pub fn detect_in_code(facts: &[Fact<'_>], model: &mut SystemModel) {
+    let positions = component_positions(model);
     for fact in facts {
         let controls: Vec<&str> = match &fact.what {
             What::Sdk { category, .. } => from_sdk(category).into_iter().collect(),
@@ -139,7 +140,10 @@ pub fn detect_in_code(facts: &[Fact<'_>], model: &mut SystemModel) {
                 }
             }
         };
-        let Some(component) = model.components.iter_mut().find(|c| c.id == fact.component) else {
+        let Some(component) = positions
+            .get(&fact.component)
+            .and_then(|i| model.components.get_mut(*i))
+        else {
             continue;
         };
         for control in controls {
@@ -191,8 +195,9 @@ pub fn detect_in_infrastructure(tf: &Terraform<'_>, model: &mut SystemModel) {
             found.push((resource_component_id(resource), ENCRYPTION_AT_REST, evidence));
         }
     }
+    let positions = component_positions(model);
     for (id, control, evidence) in found {
-        if let Some(component) = model.components.iter_mut().find(|c| c.id == id) {
+        if let Some(component) = positions.get(&id).and_then(|i| model.components.get_mut(*i)) {
             component.add_control(control, ControlSource::Detected, evidence);
         }
     }

@@ -87,6 +87,19 @@ fn namespace(asset: &Asset) -> &str {
 
 /// Workloads an external Service or Ingress reaches: (workload, how, evidence of the exposure).
 fn exposed<'a>(tf: &Terraform<'a>, workloads: &[&'a Asset]) -> Vec<(&'a Asset, String, Evidence)> {
+    // A selector only reaches pods of its own namespace: index them so large clusters stay linear.
+    let mut by_namespace: BTreeMap<&str, Vec<&'a Asset>> = BTreeMap::new();
+    for workload in workloads {
+        by_namespace
+            .entry(namespace(workload))
+            .or_default()
+            .push(workload);
+    }
+    let workloads = |service: &Asset| {
+        by_namespace
+            .get(namespace(service))
+            .map_or(&[][..], Vec::as_slice)
+    };
     let services: Vec<&Asset> = tf
         .of_type("Service")
         .filter(|s| s.attr_str("provider") == Some("kubernetes"))
@@ -105,7 +118,7 @@ fn exposed<'a>(tf: &Terraform<'a>, workloads: &[&'a Asset]) -> Vec<(&'a Asset, S
             .and_then(|e| e.get("via"))
             .and_then(Value::as_str)
             .unwrap_or("Service");
-        for workload in selected(service, workloads) {
+        for workload in selected(service, workloads(service)) {
             out.push((
                 workload,
                 format!("exposed by {via} Service {}", service.name),
@@ -124,7 +137,7 @@ fn exposed<'a>(tf: &Terraform<'a>, workloads: &[&'a Asset]) -> Vec<(&'a Asset, S
             else {
                 continue;
             };
-            for workload in selected(service, workloads) {
+            for workload in selected(service, workloads(service)) {
                 out.push((
                     workload,
                     format!(
@@ -139,7 +152,7 @@ fn exposed<'a>(tf: &Terraform<'a>, workloads: &[&'a Asset]) -> Vec<(&'a Asset, S
     out
 }
 
-/// Workloads of the service's namespace whose pod labels include every label of its selector.
+/// Workloads (of the service's namespace) whose pod labels include every label of its selector.
 fn selected<'a>(service: &Asset, workloads: &[&'a Asset]) -> Vec<&'a Asset> {
     let Some(selector) = config(service)
         .and_then(|c| c.get("spec"))
@@ -152,7 +165,6 @@ fn selected<'a>(service: &Asset, workloads: &[&'a Asset]) -> Vec<&'a Asset> {
     workloads
         .iter()
         .copied()
-        .filter(|w| namespace(w) == namespace(service))
         .filter(|w| {
             pod_labels(w).is_some_and(|labels| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
         })
