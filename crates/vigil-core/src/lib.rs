@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod asset;
+pub mod compliance;
 pub mod config;
 pub mod date;
 pub mod dependency;
@@ -24,6 +25,7 @@ pub use asset::{
     Asset, AssetId, AssetKind, Committer, Criticality, DataClass, Inventory, ModuleImport, OwnershipRule,
     PathCommitters, RootedImport,
 };
+pub use compliance::Requirement;
 pub use config::{Objective, Scope};
 pub use dependency::{Dependency, DependencyScope, Ecosystem};
 pub use diagnostic::{Diagnostic, Level};

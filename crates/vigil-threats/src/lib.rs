@@ -136,11 +136,7 @@ fn finding(meta: &'static RuleMeta, hit: Hit, model: &SystemModel) -> Finding {
         steps: meta.fix.iter().map(|s| (*s).to_owned()).collect(),
         verify: meta.verify.iter().map(|s| (*s).to_owned()).collect(),
         references: meta.references.iter().map(|s| (*s).to_owned()).collect(),
-        compliance: meta
-            .compliance
-            .iter()
-            .map(|(o, r)| (*o, (*r).to_owned()))
-            .collect(),
+        compliance: vigil_core::compliance::labels(meta.compliance),
     };
     finding
 }

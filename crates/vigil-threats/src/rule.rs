@@ -3,7 +3,7 @@
 //! hits. The engine turns hits into findings; a rule never builds findings or fingerprints itself.
 
 use vigil_core::{
-    AssetId, Component, Evidence, FindingKind, Inventory, Objective, Scope, Stride, SystemModel,
+    AssetId, Component, Evidence, FindingKind, Inventory, Objective, Scope, Stride, SystemModel, compliance,
 };
 use vigil_model::terraform::Terraform;
 
@@ -38,6 +38,8 @@ pub struct RuleMeta {
     /// When a hit is not a real problem, and how to tell.
     pub false_positives: &'static str,
     pub references: &'static [&'static str],
+    /// Requirements the finding bears on, by bare catalog id (`(Objective::Soc2, "CC6.1")`); their titles
+    /// come from `vigil_core::compliance` when shown.
     pub compliance: &'static [(Objective, &'static str)],
 }
 
@@ -161,8 +163,12 @@ impl RuleMeta {
         out.push_str(&format!("\n## False positives\n{}\n", self.false_positives));
         if !self.compliance.is_empty() {
             out.push_str("\n## Compliance\n");
-            for (objective, requirement) in self.compliance {
-                out.push_str(&format!("- {}: {requirement}\n", objective.as_str()));
+            for (objective, id) in self.compliance {
+                out.push_str(&format!(
+                    "- {}: {}\n",
+                    objective.as_str(),
+                    compliance::label(*objective, id)
+                ));
             }
         }
         out.push_str("\n## References\n");

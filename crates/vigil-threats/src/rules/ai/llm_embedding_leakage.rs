@@ -52,20 +52,11 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/863.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V4.2.1 sensitive data and APIs are protected against insecure direct object reference",
-        ),
-        (
-            Objective::Gdpr,
-            "Art. 25 data protection by design and by default",
-        ),
-        (Objective::Gdpr, "Art. 17 right to erasure"),
-        (
-            Objective::Hipaa,
-            "164.312(a)(1) access control to electronic protected health information",
-        ),
-        (Objective::Soc2, "CC6.1 logical access to information assets"),
+        (Objective::OwaspAsvs, "V4.2.1"),
+        (Objective::Gdpr, "Art. 25"),
+        (Objective::Gdpr, "Art. 17"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

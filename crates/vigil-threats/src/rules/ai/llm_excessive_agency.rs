@@ -78,18 +78,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V4.1.3 principle of least privilege: access only to the functions and data needed",
-        ),
-        (
-            Objective::PciDss4,
-            "7.2.2 access is assigned based on job function and least privileges",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.3 access is authorised and least privilege applied",
-        ),
+        (Objective::OwaspAsvs, "V4.1.3"),
+        (Objective::PciDss4, "7.2.2"),
+        (Objective::Soc2, "CC6.3"),
     ],
 };
 

@@ -63,18 +63,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/1426.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.3.1 output encoding is relevant for the interpreter and context required",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V5.3.4 data selection or database queries use parameterized queries",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent or mitigate common software attacks",
-        ),
+        (Objective::OwaspAsvs, "V5.3.1"),
+        (Objective::OwaspAsvs, "V5.3.4"),
+        (Objective::PciDss4, "6.2.4"),
     ],
 };
 

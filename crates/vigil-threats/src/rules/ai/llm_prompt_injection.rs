@@ -58,18 +58,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/1427.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.1.3 all input is validated using positive validation (allow lists)",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent or mitigate common software attacks",
-        ),
-        (
-            Objective::Soc2,
-            "CC8.1 changes are designed to meet security objectives",
-        ),
+        (Objective::OwaspAsvs, "V5.1.3"),
+        (Objective::PciDss4, "6.2.4"),
+        (Objective::Soc2, "CC8.1"),
     ],
 };
 

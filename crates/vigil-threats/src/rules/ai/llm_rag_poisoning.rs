@@ -57,13 +57,7 @@ static META: RuleMeta = RuleMeta {
         "https://genai.owasp.org/llmrisk/llm042025-data-and-model-poisoning/",
         "https://cwe.mitre.org/data/definitions/1427.html",
     ],
-    compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.1.3 all input is validated using positive validation",
-        ),
-        (Objective::Soc2, "PI1.2 inputs are complete and accurate"),
-    ],
+    compliance: &[(Objective::OwaspAsvs, "V5.1.3"), (Objective::Soc2, "PI1.2")],
 };
 
 impl Rule for LlmRagPoisoning {

@@ -49,13 +49,7 @@ static META: RuleMeta = RuleMeta {
         "https://genai.owasp.org/llmrisk/llm102025-unbounded-consumption/",
         "https://cwe.mitre.org/data/definitions/770.html",
     ],
-    compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V11.1.4 anti-automation controls protect against excessive calls",
-        ),
-        (Objective::Soc2, "A1.1 capacity is managed to meet objectives"),
-    ],
+    compliance: &[(Objective::OwaspAsvs, "V11.1.4"), (Objective::Soc2, "A1.1")],
 };
 
 impl Rule for LlmUnboundedConsumption {

@@ -57,30 +57,12 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/359.html",
     ],
     compliance: &[
-        (
-            Objective::Gdpr,
-            "Art. 28 processing by a processor only under a binding contract",
-        ),
-        (
-            Objective::Gdpr,
-            "Art. 44 transfers of personal data to third countries",
-        ),
-        (
-            Objective::Hipaa,
-            "164.502(e) disclosures to business associates require satisfactory assurances",
-        ),
-        (
-            Objective::PciDss4,
-            "12.8.2 written agreements with third-party service providers",
-        ),
-        (
-            Objective::Soc2,
-            "CC9.2 risks of vendors and business partners are managed",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V8.3.4 sensitive data is identified and a policy covers how it is handled",
-        ),
+        (Objective::Gdpr, "Art. 28(3)"),
+        (Objective::Gdpr, "Art. 44"),
+        (Objective::Hipaa, "164.308(b)(1)"),
+        (Objective::PciDss4, "12.8.2"),
+        (Objective::Soc2, "CC9.2"),
+        (Objective::OwaspAsvs, "V8.3.4"),
     ],
 };
 

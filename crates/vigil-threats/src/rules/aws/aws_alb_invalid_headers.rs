@@ -49,12 +49,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/444.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent common attacks",
-        ),
-        (Objective::OwaspAsvs, "V14.5 HTTP request header validation"),
-        (Objective::Soc2, "CC6.6 boundary protection"),
+        (Objective::PciDss4, "6.2.4"),
+        (Objective::OwaspAsvs, "V14.5.4"),
+        (Objective::Soc2, "CC6.6"),
     ],
 };
 

@@ -42,16 +42,11 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/306.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.2.1 users and administrators are identified; 7.2.1 access is defined and assigned",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V4.1.1 access controls are enforced on a trusted service layer",
-        ),
-        (Objective::Soc2, "CC6.1 logical access controls"),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
+        (Objective::PciDss4, "8.2.1"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::OwaspAsvs, "V4.1.1"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(d)"),
     ],
 };
 

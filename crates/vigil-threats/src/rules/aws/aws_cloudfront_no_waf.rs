@@ -43,12 +43,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.4.2 an automated technical solution detects and prevents web-based attacks",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
-        (Objective::OwaspAsvs, "V1.14 configuration architecture"),
+        (Objective::PciDss4, "6.4.2"),
+        (Objective::Soc2, "CC6.6"),
+        (Objective::OwaspAsvs, "V11.1.4"),
     ],
 };
 

@@ -41,12 +41,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/354.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "10.3.4 file integrity monitoring or change detection on audit logs",
-        ),
-        (Objective::Hipaa, "164.312(c)(1) integrity"),
-        (Objective::Soc2, "CC7.2 monitoring; integrity of audit evidence"),
+        (Objective::PciDss4, "10.3.4"),
+        (Objective::Hipaa, "164.312(c)(1)"),
+        (Objective::Soc2, "CC7.2"),
     ],
 };
 

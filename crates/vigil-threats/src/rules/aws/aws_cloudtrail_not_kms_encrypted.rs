@@ -39,12 +39,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/311.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "10.3.2 audit log files are protected to prevent modifications by individuals",
-        ),
-        (Objective::Hipaa, "164.312(a)(2)(iv) encryption and decryption"),
-        (Objective::Soc2, "CC6.1 protection of information at rest"),
+        (Objective::PciDss4, "10.3.2"),
+        (Objective::Hipaa, "164.312(a)(2)(iv)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -40,11 +40,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/1188.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.2.1 configuration standards for network security controls; 1.3.1 inbound traffic is restricted",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
+        (Objective::PciDss4, "1.2.1"),
+        (Objective::PciDss4, "1.3.1"),
+        (Objective::Soc2, "CC6.6"),
     ],
 };
 

@@ -44,15 +44,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/494.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.5.1 changes to system components are managed; 11.5.2 change detection",
-        ),
-        (Objective::Soc2, "CC8.1 authorised changes only"),
-        (
-            Objective::OwaspAsvs,
-            "V10.3.2 the application employs integrity protections",
-        ),
+        (Objective::PciDss4, "6.5.1"),
+        (Objective::PciDss4, "11.5.2"),
+        (Objective::Soc2, "CC8.1"),
+        (Objective::OwaspAsvs, "V10.3.2"),
     ],
 };
 

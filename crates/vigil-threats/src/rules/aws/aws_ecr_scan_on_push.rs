@@ -45,12 +45,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/1104.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.3.1 security vulnerabilities are identified and managed",
-        ),
-        (Objective::Soc2, "CC7.1 detection of vulnerabilities"),
-        (Objective::Hipaa, "164.308(a)(1)(ii)(A) risk analysis"),
+        (Objective::PciDss4, "6.3.1"),
+        (Objective::Soc2, "CC7.1"),
+        (Objective::Hipaa, "164.308(a)(1)(ii)(A)"),
     ],
 };
 

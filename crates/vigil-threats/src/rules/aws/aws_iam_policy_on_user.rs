@@ -56,15 +56,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/732.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.2 access is assigned based on job classification and function",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.2 registration and authorisation of users; CC6.3 role-based access",
-        ),
-        (Objective::Hipaa, "164.308(a)(4)(ii)(B) access authorisation"),
+        (Objective::PciDss4, "7.2.2"),
+        (Objective::Soc2, "CC6.2"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::Hipaa, "164.308(a)(4)(ii)(B)"),
     ],
 };
 

@@ -44,12 +44,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 access is defined and assigned by least privilege",
-        ),
-        (Objective::Soc2, "CC6.1 logical access controls"),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
     ],
 };
 

@@ -43,12 +43,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/522.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.3.2 strong cryptography renders authentication factors unreadable; 8.6.3 account passwords protected",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
+        (Objective::PciDss4, "8.3.2"),
+        (Objective::PciDss4, "8.6.3"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(d)"),
     ],
 };
 

@@ -46,12 +46,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/269.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 access is assigned based on least privilege",
-        ),
-        (Objective::Soc2, "CC6.3 least privilege"),
-        (Objective::Hipaa, "164.308(a)(4) information access management"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::Hipaa, "164.308(a)(4)(i)"),
     ],
 };
 

@@ -43,12 +43,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/324.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "3.7.4 key changes at the end of the defined cryptoperiod",
-        ),
-        (Objective::Soc2, "CC6.1 management of encryption keys"),
-        (Objective::Hipaa, "164.312(a)(2)(iv) encryption and decryption"),
+        (Objective::PciDss4, "3.7.4"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(a)(2)(iv)"),
     ],
 };
 

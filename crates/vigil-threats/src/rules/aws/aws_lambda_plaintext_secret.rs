@@ -45,12 +45,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.3.2 authentication factors are unreadable in storage",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
+        (Objective::PciDss4, "8.3.2"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::OwaspAsvs, "V2.10.4"),
     ],
 };
 

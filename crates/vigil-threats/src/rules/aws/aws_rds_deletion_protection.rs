@@ -40,12 +40,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
     compliance: &[
-        (Objective::Soc2, "A1.2 protection of data against loss"),
-        (Objective::Hipaa, "164.308(a)(7)(i) contingency plan"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) availability and resilience of processing systems",
-        ),
+        (Objective::Soc2, "A1.2"),
+        (Objective::Hipaa, "164.308(a)(7)(i)"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
     ],
 };
 

@@ -49,12 +49,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/309.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.3 passwords for application and system accounts are protected against misuse",
-        ),
-        (Objective::Soc2, "CC6.1 authentication of users and services"),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
+        (Objective::PciDss4, "8.6.3"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(d)"),
     ],
 };
 

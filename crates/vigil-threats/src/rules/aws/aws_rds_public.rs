@@ -39,12 +39,9 @@ static META: RuleMeta = RuleMeta {
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.4 system components that store cardholder data are not directly accessible from untrusted networks",
-        ),
-        (Objective::Hipaa, "164.312(e)(1) transmission security"),
-        (Objective::Soc2, "CC6.6 boundary protection"),
+        (Objective::PciDss4, "1.4.4"),
+        (Objective::Hipaa, "164.312(e)(1)"),
+        (Objective::Soc2, "CC6.6"),
     ],
 };
 

@@ -37,13 +37,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/311.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "3.5.1 stored account data is rendered unreadable",
-        ),
-        (Objective::Hipaa, "164.312(a)(2)(iv) encryption and decryption"),
-        (Objective::Gdpr, "Art. 32(1)(a) encryption of personal data"),
-        (Objective::Soc2, "CC6.1 protection of information at rest"),
+        (Objective::PciDss4, "3.5.1"),
+        (Objective::Hipaa, "164.312(a)(2)(iv)"),
+        (Objective::Gdpr, "Art. 32(1)(a)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

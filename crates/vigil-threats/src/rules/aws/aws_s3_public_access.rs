@@ -44,16 +44,11 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.1 / 7.2.1: restrict inbound access and grant least privilege",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) confidentiality of processing systems",
-        ),
-        (Objective::Soc2, "CC6.1 logical access controls"),
+        (Objective::PciDss4, "1.4.1"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

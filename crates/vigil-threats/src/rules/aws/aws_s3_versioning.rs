@@ -41,12 +41,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
     compliance: &[
-        (Objective::Soc2, "A1.2 recovery of data"),
-        (Objective::Hipaa, "164.308(a)(7)(ii)(A) data backup plan"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(c) ability to restore availability and access to personal data",
-        ),
+        (Objective::Soc2, "A1.2"),
+        (Objective::Hipaa, "164.308(a)(7)(ii)(A)"),
+        (Objective::Gdpr, "Art. 32(1)(c)"),
     ],
 };
 

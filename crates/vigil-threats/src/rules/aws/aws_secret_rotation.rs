@@ -43,12 +43,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/262.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.3.9 / 8.6.3 passwords are changed periodically or protected against misuse",
-        ),
-        (Objective::Soc2, "CC6.1 management of credentials"),
-        (Objective::Hipaa, "164.308(a)(5)(ii)(D) password management"),
+        (Objective::PciDss4, "8.6.3"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.308(a)(5)(ii)(D)"),
     ],
 };
 

@@ -50,11 +50,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.2 passwords/passphrases for accounts are not hard coded in scripts or files",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
+        (Objective::PciDss4, "8.6.2"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::OwaspAsvs, "V2.10.4"),
     ],
 };
 

@@ -41,15 +41,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.2.2 group, shared or generic accounts are used only when necessary and their use is attributable",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-        (
-            Objective::OwaspAsvs,
-            "V2.10.1 intra-service secrets do not rely on unchanging credentials such as passwords or shared accounts",
-        ),
+        (Objective::PciDss4, "8.2.2"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::OwaspAsvs, "V2.10.1"),
     ],
 };
 

@@ -42,13 +42,7 @@ static META: RuleMeta = RuleMeta {
         "https://learn.microsoft.com/en-us/azure/container-registry/anonymous-pull-access",
         "https://cwe.mitre.org/data/definitions/306.html",
     ],
-    compliance: &[
-        (Objective::Soc2, "CC6.1 logical access security"),
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
-    ],
+    compliance: &[(Objective::Soc2, "CC6.1"), (Objective::PciDss4, "7.2.1")],
 };
 
 impl Rule for AcrAnonymousPull {

@@ -49,16 +49,7 @@ static META: RuleMeta = RuleMeta {
         "https://learn.microsoft.com/en-us/azure/aks/private-clusters",
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the cardholder data environment is restricted to that which is necessary",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 boundary protection against threats from outside the system",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "1.3.1"), (Objective::Soc2, "CC6.6")],
 };
 
 impl Rule for AksPublicApiServer {

@@ -45,15 +45,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/862.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.3 access is authorised and modified based on roles and least privilege",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::Hipaa, "164.312(a)(1)"),
     ],
 };
 

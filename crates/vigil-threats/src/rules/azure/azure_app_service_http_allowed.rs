@@ -49,16 +49,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "4.2.1 strong cryptography protects cardholder data during transmission over open, public networks",
-        ),
-        (Objective::Hipaa, "164.312(e)(1) transmission security"),
-        (
-            Objective::OwaspAsvs,
-            "V9.1.1 TLS is used for all client connectivity and does not fall back to insecure or unencrypted communications",
-        ),
-        (Objective::Soc2, "CC6.7 data is protected during transmission"),
+        (Objective::PciDss4, "4.2.1"),
+        (Objective::Hipaa, "164.312(e)(1)"),
+        (Objective::OwaspAsvs, "V9.1.1"),
+        (Objective::Soc2, "CC6.7"),
     ],
 };
 

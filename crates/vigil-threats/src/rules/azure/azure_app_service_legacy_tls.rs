@@ -55,18 +55,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/326.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "4.2.1 strong cryptography protects cardholder data during transmission over open, public networks",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V9.1.3 only the latest recommended versions of TLS are enabled (1.2 and 1.3)",
-        ),
-        (
-            Objective::Hipaa,
-            "164.312(e)(2)(ii) encryption of ePHI in transit",
-        ),
+        (Objective::PciDss4, "4.2.1"),
+        (Objective::OwaspAsvs, "V9.1.3"),
+        (Objective::Hipaa, "164.312(e)(2)(ii)"),
     ],
 };
 

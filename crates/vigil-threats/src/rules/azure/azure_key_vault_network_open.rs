@@ -46,18 +46,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the cardholder data environment is restricted to that which is necessary",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 boundary protection against threats from outside the system",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V6.4.1 a secrets management solution such as a key vault is used to securely create, store, control access to and destroy secrets",
-        ),
+        (Objective::PciDss4, "1.3.1"),
+        (Objective::Soc2, "CC6.6"),
+        (Objective::OwaspAsvs, "V6.4.1"),
     ],
 };
 

@@ -45,16 +45,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "3.6.1 procedures protect cryptographic keys used to protect stored account data against disclosure and misuse",
-        ),
-        (Objective::Hipaa, "164.308(a)(7)(ii)(A) data backup plan"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(c) ability to restore the availability and access to personal data",
-        ),
-        (Objective::Soc2, "A1.2 recovery of data and infrastructure"),
+        (Objective::PciDss4, "3.6.1"),
+        (Objective::Hipaa, "164.308(a)(7)(ii)(A)"),
+        (Objective::Gdpr, "Art. 32(1)(c)"),
+        (Objective::Soc2, "A1.2"),
     ],
 };
 

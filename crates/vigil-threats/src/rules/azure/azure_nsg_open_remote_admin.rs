@@ -53,15 +53,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the cardholder data environment is restricted to that which is necessary",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 boundary protection against threats from outside the system",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
+        (Objective::PciDss4, "1.3.1"),
+        (Objective::Soc2, "CC6.6"),
+        (Objective::Hipaa, "164.312(a)(1)"),
     ],
 };
 

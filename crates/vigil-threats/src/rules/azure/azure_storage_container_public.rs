@@ -50,16 +50,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.4 system components that store cardholder data are not directly accessible from untrusted networks",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality of processing systems and services",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::PciDss4, "1.4.4"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

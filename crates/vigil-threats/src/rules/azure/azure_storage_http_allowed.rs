@@ -48,16 +48,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "4.2.1 strong cryptography protects cardholder data during transmission over open, public networks",
-        ),
-        (Objective::Hipaa, "164.312(e)(1) transmission security"),
-        (Objective::Gdpr, "Art. 32(1)(a) encryption of personal data"),
-        (
-            Objective::OwaspAsvs,
-            "V9.2.2 encrypted communications are used for all connections to back-end services",
-        ),
+        (Objective::PciDss4, "4.2.1"),
+        (Objective::Hipaa, "164.312(e)(1)"),
+        (Objective::Gdpr, "Art. 32(1)(a)"),
+        (Objective::OwaspAsvs, "V9.2.2"),
     ],
 };
 

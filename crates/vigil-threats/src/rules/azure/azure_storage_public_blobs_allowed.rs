@@ -49,15 +49,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/1188.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.4 system components that store cardholder data are not directly accessible from untrusted networks",
-        ),
-        (
-            Objective::Gdpr,
-            "Art. 25(2) data protection by default: personal data not made accessible to an indefinite number of persons",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::PciDss4, "1.4.4"),
+        (Objective::Gdpr, "Art. 25(2)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -63,12 +63,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/309.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.3.1 all user access to system components is authenticated with strong factors",
-        ),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::PciDss4, "8.3.1"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -47,13 +47,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.gitlab.com/ci/yaml/#image",
         "https://cwe.mitre.org/data/definitions/829.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "6.3.2 an inventory of bespoke and third-party software components is maintained",
-        ),
-        (Objective::Soc2, "CC8.1 change management"),
-    ],
+    compliance: &[(Objective::PciDss4, "6.3.2"), (Objective::Soc2, "CC8.1")],
 };
 
 impl Rule for ImageLatestTag {

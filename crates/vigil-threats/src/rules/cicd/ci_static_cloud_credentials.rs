@@ -51,13 +51,7 @@ static META: RuleMeta = RuleMeta {
         "https://learn.microsoft.com/en-us/azure/developer/github/connect-from-azure-openid-connect",
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.3 passwords/passphrases for application and system accounts are protected and changed",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-    ],
+    compliance: &[(Objective::PciDss4, "8.6.3"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for StaticCloudCredentials {

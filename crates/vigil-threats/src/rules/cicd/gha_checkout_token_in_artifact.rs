@@ -51,13 +51,7 @@ static META: RuleMeta = RuleMeta {
         "https://github.com/actions/upload-artifact/issues/602",
         "https://cwe.mitre.org/data/definitions/522.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "8.3.2 strong cryptography renders authentication factors unreadable during transmission and storage",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-    ],
+    compliance: &[(Objective::PciDss4, "8.3.2"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for CheckoutTokenInArtifact {

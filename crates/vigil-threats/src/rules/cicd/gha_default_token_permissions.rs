@@ -64,15 +64,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 access is assigned based on least privilege",
-        ),
-        (Objective::Soc2, "CC6.3 least privilege"),
-        (
-            Objective::OwaspAsvs,
-            "V1.4.3 the principle of least privilege is enforced",
-        ),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::OwaspAsvs, "V4.1.3"),
     ],
 };
 

@@ -77,11 +77,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/829.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.2.3 software is reviewed before release; 6.4 changes are controlled",
-        ),
-        (Objective::Soc2, "CC8.1 change management"),
+        (Objective::PciDss4, "6.2.3"),
+        (Objective::PciDss4, "6.5.1"),
+        (Objective::Soc2, "CC8.1"),
     ],
 };
 

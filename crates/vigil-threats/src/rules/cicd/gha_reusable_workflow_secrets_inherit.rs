@@ -46,14 +46,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/200.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 access is assigned based on least privilege",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.1 protection of credentials; CC9.2 vendor risk",
-        ),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Soc2, "CC9.2"),
     ],
 };
 

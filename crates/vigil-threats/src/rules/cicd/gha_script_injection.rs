@@ -58,16 +58,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",
         "https://cwe.mitre.org/data/definitions/94.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent injection attacks",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V5.3.8 protection against OS command injection",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "6.2.4"), (Objective::OwaspAsvs, "V5.3.8")],
 };
 
 impl Rule for ScriptInjection {

@@ -42,13 +42,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#using-secrets-in-a-workflow",
         "https://cwe.mitre.org/data/definitions/214.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.3 passwords/passphrases for application and system accounts are protected against misuse",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-    ],
+    compliance: &[(Objective::PciDss4, "8.6.3"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for SecretInRunCommand {

@@ -69,14 +69,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.4 changes are controlled; 1.3 network access to and from the cardholder data environment is restricted",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 logical access from outside the system boundary",
-        ),
+        (Objective::PciDss4, "6.5.1"),
+        (Objective::PciDss4, "1.3.1"),
+        (Objective::Soc2, "CC6.6"),
     ],
 };
 

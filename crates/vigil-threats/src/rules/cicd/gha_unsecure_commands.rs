@@ -46,13 +46,7 @@ static META: RuleMeta = RuleMeta {
         "https://github.com/actions/toolkit/security/advisories/GHSA-mfwh-5m23-j46w",
         "https://cwe.mitre.org/data/definitions/77.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent injection attacks",
-        ),
-        (Objective::Soc2, "CC8.1 change management"),
-    ],
+    compliance: &[(Objective::PciDss4, "6.2.4"), (Objective::Soc2, "CC8.1")],
 };
 
 impl Rule for UnsecureCommands {

@@ -36,11 +36,9 @@ static META: RuleMeta = RuleMeta {
         "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 access is assigned based on least privilege",
-        ),
-        (Objective::Soc2, "CC6.3 least privilege"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::OwaspAsvs, "V4.1.3"),
     ],
 };
 

@@ -65,11 +65,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/829.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.4 changes are controlled; 6.3.2 an inventory of bespoke and third-party software components is maintained",
-        ),
-        (Objective::Soc2, "CC8.1 change management"),
+        (Objective::PciDss4, "6.5.1"),
+        (Objective::PciDss4, "6.3.2"),
+        (Objective::Soc2, "CC8.1"),
+        (Objective::OwaspAsvs, "V10.3.2"),
     ],
 };
 

@@ -1,7 +1,7 @@
 //! `secret-in-code`: a credential committed to the repository, found by the secret scanner.
 
 use globset::Glob;
-use vigil_core::{Asset, AssetKind, FindingKind, Objective, Stride};
+use vigil_core::{Asset, AssetKind, FindingKind, Stride};
 
 use crate::rule::{Context, Hit, Rule, RuleMeta};
 
@@ -44,15 +44,7 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/798.html",
         "https://docs.github.com/en/code-security/secret-scanning/about-secret-scanning",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.2 passwords/passphrases for accounts are not hard coded in scripts or files",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (Objective::OwaspAsvs, "V2.10.4 secrets are not in source code"),
-    ],
+    compliance: vigil_core::compliance::for_secret_in_code(),
 };
 
 /// What a leaked secret of each detector unlocks, as an impact base.

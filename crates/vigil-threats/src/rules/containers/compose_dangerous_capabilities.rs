@@ -43,13 +43,7 @@ static META: RuleMeta = RuleMeta {
         "https://man7.org/linux/man-pages/man7/capabilities.7.html",
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.6"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for ComposeDangerousCapabilities {

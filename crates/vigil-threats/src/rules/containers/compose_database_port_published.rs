@@ -46,13 +46,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/reference/compose-file/services/#ports",
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the CDE is restricted to what is necessary",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
-    ],
+    compliance: &[(Objective::PciDss4, "1.3.1"), (Objective::Soc2, "CC6.6")],
 };
 
 const ALL_INTERFACES: [&str; 3] = ["0.0.0.0", "::", "[::]"];

@@ -40,10 +40,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/engine/containers/run/#ipc-settings---ipc",
         "https://cwe.mitre.org/data/definitions/653.html",
     ],
-    compliance: &[(
-        Objective::PciDss4,
-        "2.2.6 system security parameters are configured to prevent misuse",
-    )],
+    compliance: &[(Objective::PciDss4, "2.2.6")],
 };
 
 impl Rule for ComposeHostIpc {

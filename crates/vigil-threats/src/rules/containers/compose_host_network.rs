@@ -42,13 +42,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/reference/compose-file/services/#network_mode",
         "https://cwe.mitre.org/data/definitions/653.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.1 network security controls are implemented between trusted and untrusted networks",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
-    ],
+    compliance: &[(Objective::PciDss4, "1.4.1"), (Objective::Soc2, "CC6.6")],
 };
 
 impl Rule for ComposeHostNetwork {

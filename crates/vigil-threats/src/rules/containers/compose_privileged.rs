@@ -42,13 +42,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities",
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.6"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for ComposePrivileged {

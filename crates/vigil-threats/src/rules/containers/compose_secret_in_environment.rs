@@ -49,15 +49,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.2 passwords for application and system accounts are not hard coded in scripts or files",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
-        (
-            Objective::OwaspAsvs,
-            "V2.10.4 secrets and API keys are not included in source code or repositories",
-        ),
+        (Objective::PciDss4, "8.6.2"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::OwaspAsvs, "V2.10.4"),
     ],
 };
 

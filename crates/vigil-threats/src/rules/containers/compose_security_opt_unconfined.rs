@@ -43,16 +43,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/engine/security/apparmor/",
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.8 controls to prevent or detect unauthorized software",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.6"), (Objective::Soc2, "CC6.8")],
 };
 
 /// (option, value) pairs that switch a confinement off, and what it was.

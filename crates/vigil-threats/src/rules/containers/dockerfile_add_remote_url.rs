@@ -42,16 +42,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/build/building/best-practices/#add-or-copy",
         "https://cwe.mitre.org/data/definitions/494.html",
     ],
-    compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V10.3.2 the application does not load or execute code from untrusted sources",
-        ),
-        (
-            Objective::Soc2,
-            "CC8.1 changes are authorized, tested and approved",
-        ),
-    ],
+    compliance: &[(Objective::OwaspAsvs, "V10.3.2"), (Objective::Soc2, "CC8.1")],
 };
 
 impl Rule for AddRemoteUrl {

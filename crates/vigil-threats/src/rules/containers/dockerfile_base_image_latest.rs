@@ -43,18 +43,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/494.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "6.3.2 an inventory of bespoke and third-party software components is maintained",
-        ),
-        (
-            Objective::Soc2,
-            "CC8.1 changes are authorized, tested and approved",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V14.2.4 third-party components come from pre-defined, trusted and maintained repositories",
-        ),
+        (Objective::PciDss4, "6.3.2"),
+        (Objective::Soc2, "CC8.1"),
+        (Objective::OwaspAsvs, "V14.2.4"),
     ],
 };
 

@@ -41,13 +41,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/reference/dockerfile/#expose",
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.4 only necessary services, protocols, daemons and functions are enabled",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.4"), (Objective::Soc2, "CC6.6")],
 };
 
 impl Rule for ExposeSsh {

@@ -38,16 +38,7 @@ static META: RuleMeta = RuleMeta {
         "https://docs.docker.com/build/building/best-practices/#user",
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.8 controls to prevent or detect unauthorized software",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.6"), (Objective::Soc2, "CC6.8")],
 };
 
 impl Rule for DockerfileRootUser {

@@ -49,18 +49,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/295.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V9.2.1 connections to and from the server use trusted TLS certificates",
-        ),
-        (
-            Objective::PciDss4,
-            "4.2.1 strong cryptography protects data during transmission over public networks",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.7 protection of information during transmission",
-        ),
+        (Objective::OwaspAsvs, "V9.2.1"),
+        (Objective::PciDss4, "4.2.1"),
+        (Objective::Soc2, "CC6.7"),
     ],
 };
 

@@ -45,12 +45,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/269.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.2 access is assigned based on job classification and least privilege",
-        ),
-        (Objective::Soc2, "CC6.3 least privilege"),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
+        (Objective::PciDss4, "7.2.2"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::Hipaa, "164.312(a)(1)"),
     ],
 };
 

@@ -39,13 +39,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
         "https://cwe.mitre.org/data/definitions/653.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.6"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for HostIpc {

@@ -45,13 +45,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/concepts/services-networking/network-policies/",
         "https://cwe.mitre.org/data/definitions/653.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.1 network security controls are implemented between trusted and untrusted networks",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
-    ],
+    compliance: &[(Objective::PciDss4, "1.4.1"), (Objective::Soc2, "CC6.6")],
 };
 
 impl Rule for HostNetwork {

@@ -55,20 +55,11 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "4.2.1 strong cryptography protects data during transmission over public networks",
-        ),
-        (Objective::Hipaa, "164.312(e)(1) transmission security"),
-        (
-            Objective::Soc2,
-            "CC6.7 protection of information during transmission",
-        ),
-        (Objective::Gdpr, "Art. 32(1)(a) encryption of personal data"),
-        (
-            Objective::OwaspAsvs,
-            "V9.1.1 TLS is used for all client connectivity",
-        ),
+        (Objective::PciDss4, "4.2.1"),
+        (Objective::Hipaa, "164.312(e)(1)"),
+        (Objective::Soc2, "CC6.7"),
+        (Objective::Gdpr, "Art. 32(1)(a)"),
+        (Objective::OwaspAsvs, "V9.1.1"),
     ],
 };
 

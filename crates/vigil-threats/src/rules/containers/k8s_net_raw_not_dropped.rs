@@ -43,10 +43,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
-    compliance: &[(
-        Objective::PciDss4,
-        "2.2.6 system security parameters are configured to prevent misuse",
-    )],
+    compliance: &[(Objective::PciDss4, "2.2.6")],
 };
 
 impl Rule for NetRawNotDropped {

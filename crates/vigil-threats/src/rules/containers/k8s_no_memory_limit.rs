@@ -46,16 +46,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/concepts/policy/limit-range/",
         "https://cwe.mitre.org/data/definitions/770.html",
     ],
-    compliance: &[
-        (
-            Objective::Soc2,
-            "A1.1 capacity is managed to meet availability commitments",
-        ),
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-    ],
+    compliance: &[(Objective::Soc2, "A1.1"), (Objective::PciDss4, "2.2.6")],
 };
 
 impl Rule for NoMemoryLimit {

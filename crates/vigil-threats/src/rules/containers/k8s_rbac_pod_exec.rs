@@ -45,13 +45,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/",
         "https://cwe.mitre.org/data/definitions/269.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.2 access is assigned based on job classification and least privilege",
-        ),
-        (Objective::Soc2, "CC6.3 least privilege"),
-    ],
+    compliance: &[(Objective::PciDss4, "7.2.2"), (Objective::Soc2, "CC6.3")],
 };
 
 /// (API group, resource, verbs that grant it, what it allows).

@@ -51,12 +51,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/668.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
+        (Objective::PciDss4, "2.2.6"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
     ],
 };
 

@@ -48,13 +48,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/concepts/security/service-accounts/",
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.2 access is assigned based on job classification and least privilege",
-        ),
-        (Objective::Soc2, "CC6.3 least privilege"),
-    ],
+    compliance: &[(Objective::PciDss4, "7.2.2"), (Objective::Soc2, "CC6.3")],
 };
 
 impl Rule for ServiceAccountToken {

@@ -50,12 +50,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the CDE is restricted to what is necessary",
-        ),
-        (Objective::Soc2, "CC6.6 boundary protection"),
-        (Objective::Hipaa, "164.312(e)(1) transmission security"),
+        (Objective::PciDss4, "1.3.1"),
+        (Objective::Soc2, "CC6.6"),
+        (Objective::Hipaa, "164.312(e)(1)"),
     ],
 };
 

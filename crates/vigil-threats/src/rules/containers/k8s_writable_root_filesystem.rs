@@ -43,16 +43,7 @@ static META: RuleMeta = RuleMeta {
         "https://kubernetes.io/docs/concepts/storage/volumes/#emptydir",
         "https://cwe.mitre.org/data/definitions/732.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.6 system security parameters are configured to prevent misuse",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.8 controls to prevent or detect unauthorized software",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.6"), (Objective::Soc2, "CC6.8")],
 };
 
 impl Rule for WritableRootFilesystem {

@@ -53,26 +53,11 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/653.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.4 system components storing cardholder data are not directly accessible from untrusted networks",
-        ),
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the CDE is restricted to that which is necessary",
-        ),
-        (
-            Objective::Hipaa,
-            "164.312(a)(1) access control to electronic protected health information",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 logical access from outside the system boundaries is restricted",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V1.14.1 components of differing trust levels are segregated",
-        ),
+        (Objective::PciDss4, "1.4.4"),
+        (Objective::PciDss4, "1.3.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Soc2, "CC6.6"),
+        (Objective::OwaspAsvs, "V1.14.1"),
     ],
 };
 

@@ -55,23 +55,11 @@ static META: RuleMeta = RuleMeta {
         "https://threagile.io/",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V6.4.1 a secrets management solution such as a key vault is used",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V2.10.4 secrets and API keys are not included in the source code",
-        ),
-        (
-            Objective::PciDss4,
-            "8.6.2 passwords/passphrases for accounts are not hard coded in scripts or files",
-        ),
-        (
-            Objective::PciDss4,
-            "3.6.1 procedures protect cryptographic keys against disclosure and misuse",
-        ),
-        (Objective::Soc2, "CC6.1 protection of credentials"),
+        (Objective::OwaspAsvs, "V6.4.1"),
+        (Objective::OwaspAsvs, "V2.10.4"),
+        (Objective::PciDss4, "8.6.2"),
+        (Objective::PciDss4, "3.6.1"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

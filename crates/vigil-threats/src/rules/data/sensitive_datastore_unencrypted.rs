@@ -72,17 +72,11 @@ static META: RuleMeta = RuleMeta {
         "https://docs.aws.amazon.com/documentdb/latest/developerguide/encryption-at-rest.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "3.5.1 PAN is rendered unreadable anywhere it is stored",
-        ),
-        (Objective::Hipaa, "164.312(a)(2)(iv) encryption and decryption"),
-        (Objective::Gdpr, "Art. 32(1)(a) encryption of personal data"),
-        (Objective::Soc2, "CC6.1 protection of information at rest"),
-        (
-            Objective::OwaspAsvs,
-            "V6.1.1 regulated private data is stored encrypted while at rest",
-        ),
+        (Objective::PciDss4, "3.5.1"),
+        (Objective::Hipaa, "164.312(a)(2)(iv)"),
+        (Objective::Gdpr, "Art. 32(1)(a)"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::OwaspAsvs, "V6.1.1"),
     ],
 };
 

@@ -69,21 +69,12 @@ static META: RuleMeta = RuleMeta {
         "https://cheatsheetseries.owasp.org/cheatsheets/Transport_Layer_Security_Cheat_Sheet.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "4.2.1 strong cryptography protects PAN during transmission over open, public networks",
-        ),
-        (Objective::Hipaa, "164.312(e)(1) transmission security"),
-        (Objective::Gdpr, "Art. 32(1)(a) encryption of personal data"),
-        (Objective::Soc2, "CC6.7 transmission of information is protected"),
-        (
-            Objective::OwaspAsvs,
-            "V9.2.2 encrypted communications are used for all inbound and outbound connections",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V1.9.1 communications between components are encrypted",
-        ),
+        (Objective::PciDss4, "4.2.1"),
+        (Objective::Hipaa, "164.312(e)(1)"),
+        (Objective::Gdpr, "Art. 32(1)(a)"),
+        (Objective::Soc2, "CC6.7"),
+        (Objective::OwaspAsvs, "V9.2.2"),
+        (Objective::OwaspAsvs, "V1.9.1"),
     ],
 };
 

@@ -55,23 +55,11 @@ static META: RuleMeta = RuleMeta {
         "https://threagile.io/",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V1.2.2 communications between components are authenticated with least privilege",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V4.1.3 principle of least privilege: access only to the functions and data needed",
-        ),
-        (
-            Objective::PciDss4,
-            "7.2.5 application and system accounts are assigned least privileges",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.3 access is authorised and least privilege applied",
-        ),
-        (Objective::Hipaa, "164.308(a)(4) information access management"),
+        (Objective::OwaspAsvs, "V1.2.2"),
+        (Objective::OwaspAsvs, "V4.1.3"),
+        (Objective::PciDss4, "7.2.5"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::Hipaa, "164.308(a)(4)(i)"),
     ],
 };
 

@@ -49,19 +49,10 @@ static META: RuleMeta = RuleMeta {
         "https://threagile.io/",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.2.1 all users and system components are assigned a unique ID before access",
-        ),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (
-            Objective::Soc2,
-            "CC6.1 logical access security over protected information assets",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V1.2.2 communications between components are authenticated",
-        ),
+        (Objective::PciDss4, "8.2.1"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::OwaspAsvs, "V1.2.2"),
     ],
 };
 

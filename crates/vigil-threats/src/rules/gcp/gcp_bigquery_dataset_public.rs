@@ -45,16 +45,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     compliance: &[
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality of processing systems and services",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -49,12 +49,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/287.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.2.1 all users are assigned a unique ID before access to system components is allowed",
-        ),
-        (Objective::Soc2, "CC6.2 user registration and deprovisioning"),
-        (Objective::Hipaa, "164.312(a)(2)(i) unique user identification"),
+        (Objective::PciDss4, "8.2.1"),
+        (Objective::Soc2, "CC6.2"),
+        (Objective::Hipaa, "164.312(a)(2)(i)"),
     ],
 };
 

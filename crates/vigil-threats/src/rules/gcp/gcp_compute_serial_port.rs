@@ -43,13 +43,7 @@ static META: RuleMeta = RuleMeta {
         "https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console",
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "2.2.4 only necessary services, protocols, daemons and functions are enabled",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-    ],
+    compliance: &[(Objective::PciDss4, "2.2.4"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for ComputeSerialPort {

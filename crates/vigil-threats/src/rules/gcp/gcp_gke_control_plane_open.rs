@@ -44,16 +44,7 @@ static META: RuleMeta = RuleMeta {
         "https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks",
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "1.3.1 inbound traffic to the cardholder data environment is restricted to that which is necessary",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 boundary protection against threats from outside the system",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "1.3.1"), (Objective::Soc2, "CC6.6")],
 };
 
 impl Rule for GkeControlPlaneOpen {

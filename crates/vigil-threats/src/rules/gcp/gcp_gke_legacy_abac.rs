@@ -39,16 +39,7 @@ static META: RuleMeta = RuleMeta {
         "https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#leave_abac_disabled",
         "https://cwe.mitre.org/data/definitions/269.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.3 access is authorised and modified based on roles and least privilege",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "7.2.1"), (Objective::Soc2, "CC6.3")],
 };
 
 impl Rule for GkeLegacyAbac {

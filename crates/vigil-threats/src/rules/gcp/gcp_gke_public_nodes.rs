@@ -45,16 +45,7 @@ static META: RuleMeta = RuleMeta {
         "https://cloud.google.com/kubernetes-engine/docs/concepts/private-cluster-concept",
         "https://cwe.mitre.org/data/definitions/668.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "1.4.4 system components that store cardholder data are not directly accessible from untrusted networks",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 boundary protection against threats from outside the system",
-        ),
-    ],
+    compliance: &[(Objective::PciDss4, "1.4.4"), (Objective::Soc2, "CC6.6")],
 };
 
 impl Rule for GkePublicNodes {

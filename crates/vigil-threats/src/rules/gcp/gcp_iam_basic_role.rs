@@ -53,15 +53,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/269.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.2 access is assigned based on job classification and function, with least privileges",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.3 access is authorised and modified based on roles and least privilege",
-        ),
-        (Objective::Hipaa, "164.308(a)(4)(ii)(B) access authorization"),
+        (Objective::PciDss4, "7.2.2"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::Hipaa, "164.308(a)(4)(ii)(B)"),
     ],
 };
 

@@ -53,18 +53,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/250.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.5 system and application accounts are assigned only the privileges necessary",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.3 access is authorised and modified based on roles and least privilege",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V1.4.3 the principle of least privilege is enforced for functions, data and resources",
-        ),
+        (Objective::PciDss4, "7.2.5"),
+        (Objective::Soc2, "CC6.3"),
+        (Objective::OwaspAsvs, "V4.1.3"),
     ],
 };
 

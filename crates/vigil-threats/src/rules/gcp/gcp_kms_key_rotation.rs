@@ -45,12 +45,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/324.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "3.7.4 cryptographic keys are changed at the end of their defined cryptoperiod",
-        ),
-        (Objective::Soc2, "CC6.1 encryption keys are protected and managed"),
-        (Objective::Hipaa, "164.312(a)(2)(iv) encryption and decryption"),
+        (Objective::PciDss4, "3.7.4"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Hipaa, "164.312(a)(2)(iv)"),
     ],
 };
 

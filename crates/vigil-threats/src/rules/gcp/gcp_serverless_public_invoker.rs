@@ -71,15 +71,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/306.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V4.1.1 the application enforces access control rules on a trusted service layer",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
+        (Objective::OwaspAsvs, "V4.1.1"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::PciDss4, "7.2.1"),
     ],
 };
 

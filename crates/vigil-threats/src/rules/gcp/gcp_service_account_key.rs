@@ -47,15 +47,9 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/522.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "8.6.3 passwords/passphrases for application and system accounts are protected against misuse",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V2.10.1 intra-service secrets do not rely on unchanging credentials such as passwords or API keys",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::PciDss4, "8.6.3"),
+        (Objective::OwaspAsvs, "V2.10.1"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -60,16 +60,10 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/732.html",
     ],
     compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality of processing systems and services",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -43,13 +43,7 @@ static META: RuleMeta = RuleMeta {
         "https://cloud.google.com/storage/docs/uniform-bucket-level-access",
         "https://cwe.mitre.org/data/definitions/732.html",
     ],
-    compliance: &[
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and includes granting access based on need",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
-    ],
+    compliance: &[(Objective::PciDss4, "7.2.1"), (Objective::Soc2, "CC6.1")],
 };
 
 impl Rule for StorageUniformAccess {

@@ -57,17 +57,8 @@ static META: RuleMeta = RuleMeta {
         "https://attack.mitre.org/techniques/T1059/",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.3.8 the application protects against OS command injection and OS calls use parameterized queries or contextual encoding",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent injection attacks (SQL, LDAP, XPath, command)",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.8 controls prevent or detect the introduction of unauthorized software",
-        ),
+        (Objective::OwaspAsvs, "V5.3.8"),
+        (Objective::PciDss4, "6.2.4"),
+        (Objective::Soc2, "CC6.8"),
     ],
 };

@@ -54,17 +54,8 @@ static META: RuleMeta = RuleMeta {
         "https://capec.mitre.org/data/definitions/136.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.3.7 the application protects against LDAP injection vulnerabilities",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent injection attacks (SQL, LDAP, XPath, command)",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.1 logical access security over protected information assets",
-        ),
+        (Objective::OwaspAsvs, "V5.3.7"),
+        (Objective::PciDss4, "6.2.4"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };

@@ -52,16 +52,10 @@ static META: RuleMeta = RuleMeta {
         "https://attack.mitre.org/techniques/T1110/004/",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V2.2.1 anti-automation controls mitigate breached credential testing, brute force and account lockout attacks",
-        ),
-        (
-            Objective::PciDss4,
-            "8.3.4 invalid authentication attempts are limited by locking out the user ID after not more than 10 attempts",
-        ),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::OwaspAsvs, "V2.2.1"),
+        (Objective::PciDss4, "8.3.4"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

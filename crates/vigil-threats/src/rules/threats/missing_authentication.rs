@@ -58,20 +58,11 @@ static META: RuleMeta = RuleMeta {
         "https://capec.mitre.org/data/definitions/115.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V1.2.2 communications between application components, including APIs, middleware and data layers, are authenticated",
-        ),
-        (
-            Objective::PciDss4,
-            "8.3.1 all user access to system components is authenticated",
-        ),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality of processing systems",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::OwaspAsvs, "V1.2.2"),
+        (Objective::PciDss4, "8.3.1"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

@@ -50,20 +50,11 @@ static META: RuleMeta = RuleMeta {
         "https://pages.nist.gov/800-63-3/sp800-63b.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V2.2.4 impersonation resistance against phishing, such as multi-factor authentication",
-        ),
-        (
-            Objective::PciDss4,
-            "8.4.2 MFA is implemented for all access into the CDE",
-        ),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (Objective::Soc2, "CC6.1 logical access security"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality of processing systems",
-        ),
+        (Objective::OwaspAsvs, "V2.2.4"),
+        (Objective::PciDss4, "8.4.2"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::Soc2, "CC6.1"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
     ],
 };
 

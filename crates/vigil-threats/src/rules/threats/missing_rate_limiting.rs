@@ -55,22 +55,10 @@ static META: RuleMeta = RuleMeta {
         "https://attack.mitre.org/techniques/T1499/003/",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V11.1.4 anti-automation controls protect against excessive calls, mass data exfiltration and denial of service",
-        ),
-        (
-            Objective::PciDss4,
-            "6.4.2 public-facing web applications are protected by an automated technical solution that detects and prevents web-based attacks",
-        ),
-        (
-            Objective::Soc2,
-            "A1.1 processing capacity is managed to meet availability objectives",
-        ),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing availability and resilience of processing systems",
-        ),
+        (Objective::OwaspAsvs, "V11.1.4"),
+        (Objective::PciDss4, "6.4.2"),
+        (Objective::Soc2, "A1.1"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
     ],
 };
 

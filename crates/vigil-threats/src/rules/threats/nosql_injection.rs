@@ -57,17 +57,8 @@ static META: RuleMeta = RuleMeta {
         "https://capec.mitre.org/data/definitions/676.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.3.4 data selection or database queries (SQL, HQL, ORM, NoSQL) are protected from database injection",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent injection attacks",
-        ),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality and integrity of processing systems",
-        ),
+        (Objective::OwaspAsvs, "V5.3.4"),
+        (Objective::PciDss4, "6.2.4"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
     ],
 };

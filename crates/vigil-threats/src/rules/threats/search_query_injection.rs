@@ -57,14 +57,5 @@ static META: RuleMeta = RuleMeta {
         "https://cheatsheetseries.owasp.org/cheatsheets/Injection_Prevention_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/943.html",
     ],
-    compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V5.3.4 data selection or database queries are protected from injection",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent injection attacks",
-        ),
-    ],
+    compliance: &[(Objective::OwaspAsvs, "V5.3.4"), (Objective::PciDss4, "6.2.4")],
 };

@@ -59,15 +59,9 @@ static META: RuleMeta = RuleMeta {
         "https://capec.mitre.org/data/definitions/196.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V3.5.3 stateless session tokens use digital signatures and countermeasures against tampering, null cipher and key substitution",
-        ),
-        (
-            Objective::PciDss4,
-            "8.3.2 strong cryptography renders authentication factors unreadable and protects them in transit and storage",
-        ),
-        (Objective::Hipaa, "164.312(d) person or entity authentication"),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::OwaspAsvs, "V3.5.3"),
+        (Objective::PciDss4, "8.3.2"),
+        (Objective::Hipaa, "164.312(d)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };

@@ -90,24 +90,12 @@ static META: RuleMeta = RuleMeta {
         "https://capec.mitre.org/data/definitions/87.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V4.2.1 sensitive data and APIs are protected against insecure direct object reference attacks",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V4.1.1 the application enforces access control rules on a trusted service layer",
-        ),
-        (
-            Objective::PciDss4,
-            "7.2.1 an access control model is defined and grants access based on need to know",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
-        (
-            Objective::Gdpr,
-            "Art. 32(1)(b) ongoing confidentiality of processing systems",
-        ),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::OwaspAsvs, "V4.2.1"),
+        (Objective::OwaspAsvs, "V4.1.1"),
+        (Objective::PciDss4, "7.2.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Gdpr, "Art. 32(1)(b)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

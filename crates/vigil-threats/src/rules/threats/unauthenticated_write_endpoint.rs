@@ -57,20 +57,11 @@ static META: RuleMeta = RuleMeta {
         "https://capec.mitre.org/data/definitions/1.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V4.1.1 the application enforces access control rules on a trusted service layer",
-        ),
-        (
-            Objective::OwaspAsvs,
-            "V1.4.1 trusted enforcement points enforce access controls",
-        ),
-        (
-            Objective::PciDss4,
-            "8.3.1 all user access to system components is authenticated",
-        ),
-        (Objective::Hipaa, "164.312(a)(1) access control"),
-        (Objective::Soc2, "CC6.1 logical access security"),
+        (Objective::OwaspAsvs, "V4.1.1"),
+        (Objective::OwaspAsvs, "V1.4.1"),
+        (Objective::PciDss4, "8.3.1"),
+        (Objective::Hipaa, "164.312(a)(1)"),
+        (Objective::Soc2, "CC6.1"),
     ],
 };
 

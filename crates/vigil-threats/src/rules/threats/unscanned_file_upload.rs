@@ -52,22 +52,10 @@ static META: RuleMeta = RuleMeta {
         "https://attack.mitre.org/techniques/T1204/002/",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V12.4.2 files from untrusted sources are scanned by antivirus scanners to prevent upload and serving of known malicious content",
-        ),
-        (
-            Objective::PciDss4,
-            "5.2.1 an anti-malware solution is deployed on system components",
-        ),
-        (
-            Objective::Hipaa,
-            "164.308(a)(5)(ii)(B) procedures for guarding against, detecting and reporting malicious software",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.8 controls prevent or detect the introduction of unauthorized or malicious software",
-        ),
+        (Objective::OwaspAsvs, "V12.4.2"),
+        (Objective::PciDss4, "5.2.1"),
+        (Objective::Hipaa, "164.308(a)(5)(ii)(B)"),
+        (Objective::Soc2, "CC6.8"),
     ],
 };
 

@@ -73,17 +73,8 @@ static META: RuleMeta = RuleMeta {
         "https://cwe.mitre.org/data/definitions/345.html",
     ],
     compliance: &[
-        (
-            Objective::OwaspAsvs,
-            "V1.2.2 communications between application components, including APIs, are authenticated",
-        ),
-        (
-            Objective::PciDss4,
-            "6.2.4 software engineering techniques prevent attacks on business logic and access control mechanisms",
-        ),
-        (
-            Objective::Soc2,
-            "CC6.6 logical access measures protect against threats from sources outside the system boundaries",
-        ),
+        (Objective::OwaspAsvs, "V1.2.2"),
+        (Objective::PciDss4, "6.2.4"),
+        (Objective::Soc2, "CC6.6"),
     ],
 };
