@@ -23,3 +23,25 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D
     let s = String::deserialize(deserializer)?;
     parse(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a YYYY-MM-DD date")))
 }
+
+/// The same for an optional date.
+pub mod option {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => serializer.serialize_str(&super::format(*date)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(s) => super::parse(&s)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a YYYY-MM-DD date"))),
+        }
+    }
+}

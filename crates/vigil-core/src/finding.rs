@@ -65,10 +65,23 @@ pub enum Status {
     Mitigated,
     Accepted,
     NotAffected,
+    FalsePositive,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Mitigated => "mitigated",
+            Self::Accepted => "accepted",
+            Self::NotAffected => "not_affected",
+            Self::FalsePositive => "false_positive",
+        }
+    }
 }
 
 /// A decision about a finding made outside vigil's analysis, kept with its source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Decision {
     /// Where it comes from: `openvex:<file>`, `cyclonedx-vex:<file>`.
     pub source: String,
@@ -80,6 +93,17 @@ pub struct Decision {
     /// The free-text statement or detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    /// Who answers for the decision (a triage entry's owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// When the decision must be reviewed; after it, the finding is open again.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::date::option"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub expires: Option<time::Date>,
 }
 
 /// How far the vulnerable code is from running in production.

@@ -40,5 +40,7 @@ pub use model::{
     Flow, SystemModel,
 };
 pub use roadmap::{Action, ActionKind, Owner, OwnerSource, Roadmap, Runbook, Upgrade};
-pub use score::{Band, Confidence, Cvss, Dimension, Factor, Score};
+pub use score::{
+    Band, Confidence, Cvss, DecisionInput, Dimension, FACTOR_NAMES, Factor, PolicyDecision, Score,
+};
 pub use text::LineIndex;

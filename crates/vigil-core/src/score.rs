@@ -82,6 +82,54 @@ pub struct Cvss {
     pub base_score: f64,
 }
 
+/// Every factor name the scorer uses; `[risk.weights]` in vigil.toml may weigh any of them.
+pub const FACTOR_NAMES: &[&str] = &[
+    "base",
+    "internet-exposure",
+    "unauthenticated",
+    "reachability",
+    "kev",
+    "kev-ransomware",
+    "public-exploit",
+    "epss",
+    "data-sensitivity",
+    "availability-only",
+    "regulation",
+    "criticality",
+    "blast-radius",
+    "telemetry",
+    "access-logging",
+    "detective-control",
+];
+
+/// One input of a decision table, with where its value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DecisionInput {
+    /// The decision point (`exploitation`, `automatable`, `technical-impact`...).
+    pub name: String,
+    pub value: String,
+    pub evidence: String,
+    /// The value was not known and a stated default was used.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assumed: bool,
+}
+
+/// The outcome of a published decision table for one finding (CISA SSVC, BOD 26-04).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyDecision {
+    /// The table and its version: `cisa-ssvc-2.0.3`, `cisa-bod-26-04`.
+    pub policy: String,
+    /// The table's outcome as it writes it: `act`, `attend`, `track*`, `track`; `3 days`, `fix on system
+    /// upgrade`...
+    pub outcome: String,
+    /// Days to remediate, when the table sets a deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u16>,
+    /// The band this outcome stands for.
+    pub band: Band,
+    pub inputs: Vec<DecisionInput>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Score {
     pub likelihood: u8,
@@ -97,4 +145,10 @@ pub struct Score {
     /// Inputs that were missing and were assumed instead; said out loud rather than scored as zero.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
+    /// Decision tables evaluated for the finding (vulnerabilities only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<PolicyDecision>,
+    /// Set when a decision table, not the RPN, chose the band (`[risk] preset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band_from: Option<String>,
 }

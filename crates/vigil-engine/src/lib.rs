@@ -152,6 +152,7 @@ fn apply_scope_decisions(findings: &mut [vigil_core::Finding], model: &vigil_cor
                 vex_status: "out_of_scope".into(),
                 justification: None,
                 statement: reasons.first().map(|r| (*r).to_owned()),
+                ..Default::default()
             });
         }
     }
@@ -257,7 +258,8 @@ pub fn assess(root: &Path, options: Options<'_>) -> Result<Assessment, EngineErr
     }
 
     on_stage("scoring and planning");
-    vigil_risk::score(&mut findings, &inventory, &model, &scope);
+    diagnostics.extend(vigil_risk::score(&mut findings, &inventory, &model, &scope));
+    diagnostics.extend(vigil_risk::triage::apply(&mut findings, &scope.triage, as_of));
     findings.sort_by(|a, b| {
         b.score
             .rpn

@@ -233,6 +233,7 @@ pub fn apply<'s>(
                 vex_status: statement.status.clone(),
                 justification: statement.justification.clone(),
                 statement: statement.statement.clone(),
+                ..Default::default()
             });
         }
         if !matched {

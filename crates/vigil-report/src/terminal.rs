@@ -91,6 +91,21 @@ pub fn render(a: &Assessment, options: &Options) -> String {
         bands.join(" · "),
         a.summary.findings
     );
+    let mut decided: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for finding in a.findings.iter().filter(|f| f.status != vigil_core::Status::Open) {
+        *decided.entry(finding.status.as_str()).or_default() += 1;
+    }
+    if !decided.is_empty() {
+        let parts: Vec<String> = decided
+            .iter()
+            .map(|(status, n)| format!("{n} {}", status.replace('_', " ")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  not on the roadmap: {} (see the JSON or Markdown report for who decided and why)",
+            parts.join(" · ")
+        );
+    }
     if a.summary.advisory_warnings > 0 {
         let _ = writeln!(
             out,

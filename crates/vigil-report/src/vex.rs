@@ -5,7 +5,10 @@
 //! - `affected` when the package is imported or a vulnerable function is called, with the roadmap action
 //!   (upgrade target, due date) as the action statement;
 //! - `under_investigation` otherwise (present but not imported, unknown): a lexical miss is not evidence
-//!   enough to tell a consumer to ignore a vulnerability.
+//!   enough to tell a consumer to ignore a vulnerability;
+//! - triage entries in vigil.toml: a false positive is `not_affected` (`vulnerable_code_not_present`) in
+//!   OpenVEX and `false_positive` in CycloneDX; accepted risk is `affected` / `exploitable` with
+//!   `will_not_fix`, naming who accepted it, why and until when.
 
 use serde_json::{Value, json};
 use vigil_core::{Action, Assessment, Asset, Finding, Reachability, VulnerabilityDetails, fingerprint};
@@ -26,6 +29,10 @@ enum Status {
     NotAffected,
     Affected,
     UnderInvestigation,
+    /// A triage entry says the match is wrong.
+    FalsePositive,
+    /// A triage entry accepts the risk: affected, and knowingly not fixed until the entry expires.
+    AcceptedRisk,
 }
 
 fn decisions(assessment: &Assessment) -> Vec<Decision<'_>> {
@@ -52,7 +59,27 @@ fn decisions(assessment: &Assessment) -> Vec<Decision<'_>> {
                 .decision
                 .as_ref()
                 .filter(|_| finding.status == vigil_core::Status::NotAffected);
+            let triage = |d: &vigil_core::Decision| {
+                format!(
+                    "{} by {} ({}){}{}",
+                    finding.status.as_str().replace('_', " "),
+                    d.owner.as_deref().unwrap_or("the team"),
+                    d.source,
+                    d.expires
+                        .map(|e| format!(" until {}", vigil_core::date::format(e)))
+                        .unwrap_or_default(),
+                    d.statement.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+                )
+            };
             let (status, detail) = match details.reachability {
+                _ if finding.status == vigil_core::Status::FalsePositive => (
+                    Status::FalsePositive,
+                    finding.decision.as_ref().map(triage).unwrap_or_default(),
+                ),
+                _ if finding.status == vigil_core::Status::Accepted => (
+                    Status::AcceptedRisk,
+                    finding.decision.as_ref().map(triage).unwrap_or_default(),
+                ),
                 // A decision brought in (an earlier VEX statement) stands, with its source.
                 _ if decided.is_some() => (
                     Status::NotAffected,
@@ -194,6 +221,16 @@ pub fn openvex(assessment: &Assessment) -> String {
                     fields.insert("status".into(), json!("under_investigation"));
                     fields.insert("status_notes".into(), json!(d.detail));
                 }
+                // OpenVEX has no false-positive status: the vulnerable code is not there.
+                Status::FalsePositive => {
+                    fields.insert("status".into(), json!("not_affected"));
+                    fields.insert("justification".into(), json!("vulnerable_code_not_present"));
+                    fields.insert("impact_statement".into(), json!(d.detail));
+                }
+                Status::AcceptedRisk => {
+                    fields.insert("status".into(), json!("affected"));
+                    fields.insert("action_statement".into(), json!(d.detail));
+                }
             }
             Value::Object(fields)
         })
@@ -246,6 +283,12 @@ pub fn cyclonedx_vex(assessment: &Assessment) -> String {
                     "detail": format!("{} {}", d.detail, action_statement(d)),
                 }),
                 Status::UnderInvestigation => json!({"state": "in_triage", "detail": d.detail}),
+                Status::FalsePositive => json!({"state": "false_positive", "detail": d.detail}),
+                Status::AcceptedRisk => json!({
+                    "state": "exploitable",
+                    "response": ["will_not_fix"],
+                    "detail": d.detail,
+                }),
             };
             json!({
                 "bom-ref": format!("{}:{}", name, d.purl),

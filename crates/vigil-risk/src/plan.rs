@@ -11,28 +11,10 @@ use std::collections::BTreeMap;
 use time::{Date, Duration};
 use vigil_core::{
     Action, ActionKind, Asset, AssetKind, Band, Ecosystem, Finding, FindingKind, Inventory, Objective, Owner,
-    OwnerSource, Roadmap, Runbook, Scope, Upgrade, fingerprint,
+    OwnerSource, Roadmap, Runbook, Scope, Upgrade, compliance, fingerprint,
 };
 
 use crate::owners::Owners;
-
-/// Compliance requirements every vulnerable-dependency action bears on.
-const VULNERABILITY_COMPLIANCE: [(Objective, &str); 5] = [
-    (
-        Objective::PciDss4,
-        "6.3.3 system components are protected from known vulnerabilities by installing patches",
-    ),
-    (Objective::Hipaa, "164.308(a)(1)(ii)(B) risk management"),
-    (
-        Objective::Soc2,
-        "CC7.1 vulnerabilities are identified and remediated",
-    ),
-    (
-        Objective::Gdpr,
-        "Art. 32(1)(d) regularly testing the effectiveness of security measures",
-    ),
-    (Objective::OwaspAsvs, "V14.2.1 all components are up to date"),
-];
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
@@ -115,7 +97,11 @@ fn action(
             evidence: None,
         })
     });
-    let sla_days = scope.sla.days(band);
+    let sla_days = members
+        .iter()
+        .map(|f| sla_days(f, scope))
+        .min()
+        .unwrap_or_else(|| scope.sla.days(band));
     let (id_parts, kind, title, upgrade, runbook) = match key {
         Key::Upgrade {
             manifest,
@@ -186,13 +172,13 @@ fn action(
     };
     let mut compliance: Vec<String> = Vec::new();
     for finding in members {
-        let pairs: Vec<(Objective, String)> = if finding.kind == FindingKind::Vulnerability {
-            VULNERABILITY_COMPLIANCE
-                .iter()
-                .map(|(o, r)| (*o, (*r).to_owned()))
-                .collect()
-        } else {
-            finding.guidance.compliance.clone()
+        let pairs: Vec<(Objective, String)> = match finding.kind {
+            FindingKind::Vulnerability => compliance::labels(compliance::for_vulnerable_dependency()),
+            // Other scanners' results carry CWE ids only: their requirements come from the CWE table.
+            FindingKind::Imported if finding.guidance.compliance.is_empty() => {
+                compliance::labels(&compliance::for_cwes(finding.cwe.iter().map(String::as_str)))
+            }
+            _ => finding.guidance.compliance.clone(),
         };
         for (objective, requirement) in pairs {
             let line = format!("{} {requirement}", objective.as_str());
@@ -215,6 +201,21 @@ fn action(
         runbook,
         compliance,
     }
+}
+
+/// Days to fix one finding: by its band, except under the `bod-26-04` SLA preset, where a vulnerability
+/// takes the deadline of its own row of BOD 26-04 Table 1 ("fix on system upgrade": the preset's low days).
+fn sla_days(finding: &Finding, scope: &Scope) -> u16 {
+    if scope.sla.preset == "bod-26-04"
+        && let Some(decision) = finding
+            .score
+            .decisions
+            .iter()
+            .find(|d| d.policy == crate::decisions::BOD_26_04)
+    {
+        return decision.days.unwrap_or(scope.sla.low);
+    }
+    scope.sla.days(finding.score.band)
 }
 
 fn lead_rule_title(finding: &Finding) -> String {

@@ -3,17 +3,27 @@
 //!
 //! Each dimension starts from a base factor (the rule's base, or the advisory's CVSS) and is adjusted by
 //! factors seen in the model: exposure, reachability, data sensitivity, regulation, criticality, telemetry.
-//! A dimension is the weighted sum of its factors, rounded and clamped to 1..10. Inputs that are missing
-//! are recorded as assumptions (and lower the confidence) instead of silently counting as zero.
+//! A dimension is the weighted sum of its factors (weights from `[risk.weights]`), rounded and clamped to
+//! 1..10. Inputs that are missing are recorded as assumptions (and lower the confidence) instead of
+//! silently counting as zero.
+//!
+//! Vulnerability findings also get the CISA SSVC and BOD 26-04 decisions ([`crate::decisions`]); the
+//! scope's `[risk] preset` says whether the RPN or one of those tables sets their band.
 
-use std::str::FromStr;
+use std::collections::HashMap;
 
 use vigil_core::{
-    Asset, AssetKind, Component, Confidence, Criticality, Cvss, DataClass, Dimension, Factor, Finding,
-    FindingKind, Inventory, Reachability, Scope, Score, Stride, SystemModel, VulnerabilityDetails,
+    Asset, AssetKind, Component, ComponentKind, Confidence, Criticality, DataClass, Diagnostic, Dimension,
+    Factor, Finding, FindingKind, Inventory, Reachability, Scope, Score, Stride, SystemModel,
+    VulnerabilityDetails, config::RiskPreset,
 };
 
+use crate::cvss_vector::{self, Parsed};
+use crate::decisions::{self, Situation};
 use crate::telemetry::Telemetry;
+
+/// Controls that make an attack on a component more likely to be noticed.
+const DETECTIVE_CONTROLS: [&str; 4] = ["audit-logging", "monitoring", "logging", "waf"];
 
 /// What a successful attack affects: data sensitivity only matters when data can be read or changed,
 /// regulation when it can be read, and an outage is noticed at once.
@@ -49,28 +59,266 @@ impl Effects {
     fn availability_only(self) -> bool {
         !self.confidentiality && !self.integrity
     }
-}
 
-/// Scores every finding in place.
-pub fn score(findings: &mut [Finding], inventory: &Inventory, model: &SystemModel, scope: &Scope) {
-    let telemetry = Telemetry::find(inventory);
-    for finding in findings {
-        finding.score = score_one(finding, inventory, model, scope, &telemetry);
+    fn why_availability_only(self, cvss: Option<&Parsed>) -> String {
+        match cvss {
+            Some(c) => format!(
+                "the flaw only affects availability: no confidentiality or integrity impact ({})",
+                c.summary.vector
+            ),
+            None => "the threat only affects availability (denial of service)".to_owned(),
+        }
     }
 }
 
-struct Builder {
-    factors: Vec<Factor>,
-    assumptions: Vec<String>,
+/// Scores every finding in place; returns what could not be read (malformed CVSS vectors).
+pub fn score(
+    findings: &mut [Finding],
+    inventory: &Inventory,
+    model: &SystemModel,
+    scope: &Scope,
+) -> Vec<Diagnostic> {
+    let context = Context::new(inventory, model, scope);
+    let mut diagnostics = Vec::new();
+    for finding in findings {
+        let (score, problems) = context.score_one(finding);
+        let place = finding.evidence.first();
+        for problem in problems {
+            diagnostics.push(Diagnostic::warning(
+                place.map_or(".", |e| e.path.as_str()),
+                place.and_then(|e| e.line),
+                format!(
+                    "{}: {problem}; scored from the advisory's other severity data",
+                    finding.advisory_ids.first().map_or("advisory", String::as_str)
+                ),
+            ));
+        }
+        finding.score = score;
+    }
+    diagnostics
 }
 
-impl Builder {
+/// What every finding's score reads, indexed once.
+struct Context<'a> {
+    inventory: &'a Inventory,
+    model: &'a SystemModel,
+    scope: &'a Scope,
+    telemetry: Telemetry,
+    components_of_asset: HashMap<&'a str, Vec<usize>>,
+    component_index: HashMap<&'a str, usize>,
+    /// For each component, the components with a flow into it.
+    callers: Vec<Vec<usize>>,
+    /// Components an external entity reaches through a flow marked unauthenticated.
+    open_to_anyone: Vec<bool>,
+}
+
+impl<'a> Context<'a> {
+    fn new(inventory: &'a Inventory, model: &'a SystemModel, scope: &'a Scope) -> Self {
+        let mut components_of_asset: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut component_index = HashMap::new();
+        for (i, component) in model.components.iter().enumerate() {
+            component_index.insert(component.id.as_str(), i);
+            for asset in &component.assets {
+                components_of_asset.entry(asset.0.as_str()).or_default().push(i);
+            }
+        }
+        let mut callers = vec![Vec::new(); model.components.len()];
+        let mut open_to_anyone = vec![false; model.components.len()];
+        for flow in &model.flows {
+            let (Some(&from), Some(&to)) = (
+                component_index.get(flow.source.as_str()),
+                component_index.get(flow.target.as_str()),
+            ) else {
+                continue;
+            };
+            if from != to && !callers[to].contains(&from) {
+                callers[to].push(from);
+            }
+            if flow.authenticated == Some(false)
+                && model.components[from].kind == ComponentKind::ExternalEntity
+            {
+                open_to_anyone[to] = true;
+            }
+        }
+        Self {
+            inventory,
+            model,
+            scope,
+            telemetry: Telemetry::find(inventory),
+            components_of_asset,
+            component_index,
+            callers,
+            open_to_anyone,
+        }
+    }
+
+    /// The components a finding touches: named ones, then those standing for its assets.
+    fn components(&self, finding: &Finding) -> Vec<&'a Component> {
+        let mut found: Vec<usize> = finding
+            .components
+            .iter()
+            .filter_map(|id| self.component_index.get(id.as_str()).copied())
+            .collect();
+        for asset in &finding.assets {
+            found.extend(
+                self.components_of_asset
+                    .get(asset.0.as_str())
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &self.model.components[i]).collect()
+    }
+
+    /// Components of the system (not external entities) that depend on any of these, directly or through
+    /// others: what breaks or is exposed next when they are compromised.
+    fn dependents(&self, components: &[&Component]) -> Vec<&'a Component> {
+        let start: Vec<usize> = components
+            .iter()
+            .filter_map(|c| self.component_index.get(c.id.as_str()).copied())
+            .collect();
+        let mut seen = vec![false; self.model.components.len()];
+        for &i in &start {
+            seen[i] = true;
+        }
+        let mut queue = start;
+        let mut found = Vec::new();
+        while let Some(i) = queue.pop() {
+            for &caller in &self.callers[i] {
+                if !seen[caller] {
+                    seen[caller] = true;
+                    queue.push(caller);
+                    let component = &self.model.components[caller];
+                    if component.kind != ComponentKind::ExternalEntity {
+                        found.push(component);
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
+    }
+
+    fn score_one(&self, finding: &Finding) -> (Score, Vec<String>) {
+        let assets: Vec<&Asset> = finding
+            .assets
+            .iter()
+            .filter_map(|id| self.inventory.get(id))
+            .collect();
+        let components = self.components(finding);
+        let mut b = Builder {
+            factors: Vec::new(),
+            assumptions: Vec::new(),
+            scope: self.scope,
+        };
+        let (cvss, problems) = match finding.vulnerability.as_ref() {
+            Some(v) => cvss_vector::parse(v),
+            None => (None, Vec::new()),
+        };
+        for problem in &problems {
+            b.assumptions.push(format!("{problem}: ignored"));
+        }
+        let effects = Effects::of(finding, cvss.as_ref());
+        let exposed = exposed_component(&assets, &components);
+        let data = sensitive_data(&assets, &components);
+        let critical = assets.iter().map(|a| (a.criticality, a.name.as_str())).max();
+
+        let unauthenticated = components
+            .iter()
+            .find(|c| {
+                c.internet_facing
+                    && self
+                        .component_index
+                        .get(c.id.as_str())
+                        .is_some_and(|&i| self.open_to_anyone[i])
+            })
+            .map(|c| c.name.as_str());
+        likelihood(
+            finding,
+            exposed.as_deref(),
+            unauthenticated,
+            cvss.as_ref(),
+            &mut b,
+        );
+        impact(
+            finding,
+            &data,
+            critical,
+            &self.dependents(&components),
+            cvss.as_ref(),
+            effects,
+            self.scope,
+            &mut b,
+        );
+        detectability(finding, &assets, &components, effects, &self.telemetry, &mut b);
+
+        let (l, i, d) = (
+            b.total(Dimension::Likelihood),
+            b.total(Dimension::Impact),
+            b.total(Dimension::Detectability),
+        );
+        let rpn = u16::from(l) * u16::from(i) * u16::from(d);
+        let confidence = match b.assumptions.len() {
+            0 => Confidence::High,
+            1 => Confidence::Medium,
+            _ => Confidence::Low,
+        };
+        let decisions = finding
+            .vulnerability
+            .as_ref()
+            .map(|v| {
+                let situation = Situation {
+                    internet_facing: exposed.as_deref(),
+                    data: data.first().map(|(c, holder)| (*c, holder.as_str())),
+                    critical: critical
+                        .filter(|(c, _)| *c == Criticality::Critical)
+                        .map(|(_, name)| name),
+                };
+                decisions::evaluate(v, cvss.as_ref(), &situation)
+            })
+            .unwrap_or_default();
+        let mut band = self.scope.risk.bands.band(rpn);
+        let deciding = match self.scope.risk.preset {
+            RiskPreset::Rpn => None,
+            RiskPreset::Ssvc => decisions.iter().find(|d| d.policy == decisions::SSVC),
+            RiskPreset::Bod2604 => decisions.iter().find(|d| d.policy == decisions::BOD_26_04),
+        };
+        let band_from = deciding.map(|d| {
+            band = d.band;
+            format!("{}: {}", d.policy, d.outcome)
+        });
+        let score = Score {
+            likelihood: l,
+            impact: i,
+            detectability: d,
+            rpn,
+            band,
+            confidence,
+            cvss: cvss.map(|c| c.summary),
+            factors: b.factors,
+            assumptions: b.assumptions,
+            decisions,
+            band_from,
+        };
+        (score, problems)
+    }
+}
+
+struct Builder<'s> {
+    factors: Vec<Factor>,
+    assumptions: Vec<String>,
+    scope: &'s Scope,
+}
+
+impl Builder<'_> {
     fn add(&mut self, dimension: Dimension, name: &str, value: i8, evidence: impl Into<String>) {
         self.factors.push(Factor {
             dimension,
             name: name.to_owned(),
             value,
-            weight: 1.0,
+            weight: self.scope.risk.weight(name),
             evidence: evidence.into(),
         });
     }
@@ -86,66 +334,42 @@ impl Builder {
     }
 }
 
-fn score_one(
-    finding: &Finding,
-    inventory: &Inventory,
-    model: &SystemModel,
-    scope: &Scope,
-    telemetry: &Telemetry,
-) -> Score {
-    let assets: Vec<&Asset> = finding.assets.iter().filter_map(|id| inventory.get(id)).collect();
-    let components: Vec<&Component> = model
-        .components
+/// The first Internet-facing component or asset the finding touches.
+fn exposed_component(assets: &[&Asset], components: &[&Component]) -> Option<String> {
+    components
         .iter()
-        .filter(|c| finding.components.contains(&c.id) || c.assets.iter().any(|a| finding.assets.contains(a)))
-        .collect();
-    let mut b = Builder {
-        factors: Vec::new(),
-        assumptions: Vec::new(),
-    };
-    let cvss = finding.vulnerability.as_ref().and_then(parse_cvss);
-    let effects = Effects::of(finding, cvss.as_ref());
+        .find(|c| c.internet_facing)
+        .map(|c| c.name.clone())
+        .or_else(|| {
+            assets
+                .iter()
+                .find(|a| a.attr_bool("internet_facing") == Some(true))
+                .map(|a| a.name.clone())
+        })
+}
 
-    likelihood(finding, &assets, &components, cvss.as_ref(), &mut b);
-    impact(
-        finding,
-        &assets,
-        &components,
-        cvss.as_ref(),
-        effects,
-        scope,
-        &mut b,
-    );
-    detectability(finding, &assets, effects, telemetry, &mut b);
-
-    let (l, i, d) = (
-        b.total(Dimension::Likelihood),
-        b.total(Dimension::Impact),
-        b.total(Dimension::Detectability),
-    );
-    let rpn = u16::from(l) * u16::from(i) * u16::from(d);
-    let confidence = match b.assumptions.len() {
-        0 => Confidence::High,
-        1 => Confidence::Medium,
-        _ => Confidence::Low,
-    };
-    Score {
-        likelihood: l,
-        impact: i,
-        detectability: d,
-        rpn,
-        band: scope.risk.bands.band(rpn),
-        confidence,
-        cvss: cvss.map(|c| c.summary),
-        factors: b.factors,
-        assumptions: b.assumptions,
+/// Data classes the finding touches through its assets or their components, most sensitive first.
+fn sensitive_data(assets: &[&Asset], components: &[&Component]) -> Vec<(DataClass, String)> {
+    let mut classes: Vec<(DataClass, String)> = Vec::new();
+    for asset in assets {
+        classes.extend(asset.data_classes.iter().map(|c| (*c, asset.name.clone())));
     }
+    for component in components {
+        classes.extend(
+            component
+                .data_classes
+                .iter()
+                .map(|c| (*c, component.name.clone())),
+        );
+    }
+    classes.sort();
+    classes
 }
 
 fn likelihood(
     finding: &Finding,
-    assets: &[&Asset],
-    components: &[&Component],
+    exposed: Option<&str>,
+    unauthenticated: Option<&str>,
     cvss: Option<&Parsed>,
     b: &mut Builder,
 ) {
@@ -154,28 +378,30 @@ fn likelihood(
         (Some((value, why)), _) => b.add(L, "base", *value as i8, why.clone()),
         (None, Some(c)) => b.add(L, "base", c.likelihood, c.likelihood_why.clone()),
         (None, None) => {
-            b.add(L, "base", 5, "no CVSS vector or rule base: assumed medium");
+            b.add(L, "base", 5, "assumed medium: no CVSS vector and no rule base");
             b.assumptions
                 .push("likelihood base assumed medium: the advisory publishes no CVSS vector".into());
         }
     }
     if !finding.hints.exposes_to_internet {
-        let exposed = components
-            .iter()
-            .find(|c| c.internet_facing)
-            .map(|c| c.name.clone())
-            .or_else(|| {
-                assets
-                    .iter()
-                    .find(|a| a.attr_bool("internet_facing") == Some(true))
-                    .map(|a| a.name.clone())
-            });
         if let Some(name) = exposed {
             b.add(
                 L,
                 "internet-exposure",
                 2,
                 format!("{name} is reachable from the Internet"),
+            );
+        }
+        // A route that takes requests without authentication lets anyone try: only for flaws in what
+        // such a component runs, not for its infrastructure's own settings.
+        if finding.kind == FindingKind::Vulnerability
+            && let Some(name) = unauthenticated
+        {
+            b.add(
+                L,
+                "unauthenticated",
+                1,
+                format!("{name} takes Internet requests without authentication"),
             );
         }
     }
@@ -302,10 +528,12 @@ fn reachability(vulnerability: &VulnerabilityDetails, b: &mut Builder) {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // each input is one factor of the dimension
 fn impact(
     finding: &Finding,
-    assets: &[&Asset],
-    components: &[&Component],
+    data: &[(DataClass, String)],
+    critical: Option<(Criticality, &str)>,
+    dependents: &[&Component],
     cvss: Option<&Parsed>,
     effects: Effects,
     scope: &Scope,
@@ -316,38 +544,28 @@ fn impact(
         (Some((value, why)), _) => b.add(I, "base", *value as i8, why.clone()),
         (None, Some(c)) => b.add(I, "base", c.impact, c.impact_why.clone()),
         (None, None) => {
-            b.add(I, "base", 5, "no CVSS vector or rule base: assumed medium");
+            b.add(I, "base", 5, "assumed medium: no CVSS vector and no rule base");
             b.assumptions
                 .push("impact base assumed medium: the advisory publishes no CVSS vector".into());
         }
     }
-    // The most sensitive data the finding touches, through its assets or their components.
-    let mut classes: Vec<(DataClass, String)> = Vec::new();
-    for asset in assets {
-        classes.extend(asset.data_classes.iter().map(|c| (*c, asset.name.clone())));
-    }
-    for component in components {
-        classes.extend(
-            component
-                .data_classes
-                .iter()
-                .map(|c| (*c, component.name.clone())),
-        );
-    }
-    classes.sort();
     if effects.availability_only() {
-        if let Some((class, holder)) = classes.first() {
-            b.add(
-                I,
-                "data-sensitivity",
-                0,
+        let held = data
+            .first()
+            .map(|(class, holder)| {
                 format!(
-                    "{holder} holds {} data, but the flaw only affects availability",
+                    "; {holder} holds {} data, but it cannot be read or changed this way",
                     class.as_str()
-                ),
-            );
-        }
-    } else if let Some((class, holder)) = classes.first() {
+                )
+            })
+            .unwrap_or_default();
+        b.add(
+            I,
+            "availability-only",
+            0,
+            format!("{}{held}", effects.why_availability_only(cvss)),
+        );
+    } else if let Some((class, holder)) = data.first() {
         let value = match class {
             DataClass::Secrets | DataClass::Pci | DataClass::Phi => 2,
             DataClass::Pii => 1,
@@ -368,7 +586,7 @@ fn impact(
             .filter(|o| {
                 effects.confidentiality
                     && o.regulated_data()
-                        .is_some_and(|r| classes.iter().any(|(c, _)| *c == r))
+                        .is_some_and(|r| data.iter().any(|(c, _)| *c == r))
             })
             .map(|o| o.as_str())
             .collect();
@@ -384,7 +602,6 @@ fn impact(
             );
         }
     }
-    let critical = assets.iter().map(|a| (a.criticality, a.name.as_str())).max();
     match critical {
         Some((Criticality::Critical, name)) => {
             b.add(I, "criticality", 1, format!("{name} is business-critical"))
@@ -394,11 +611,31 @@ fn impact(
         }
         _ => {}
     }
+    if dependents.len() >= 2 {
+        let names: Vec<&str> = dependents.iter().take(3).map(|c| c.name.as_str()).collect();
+        let more = dependents
+            .len()
+            .checked_sub(3)
+            .filter(|n| *n > 0)
+            .map(|n| format!(" and {n} more"))
+            .unwrap_or_default();
+        b.add(
+            I,
+            "blast-radius",
+            if dependents.len() >= 5 { 2 } else { 1 },
+            format!(
+                "{} components depend on it through the data-flow model: {}{more}",
+                dependents.len(),
+                names.join(", ")
+            ),
+        );
+    }
 }
 
 fn detectability(
     finding: &Finding,
     assets: &[&Asset],
+    components: &[&Component],
     effects: Effects,
     telemetry: &Telemetry,
     b: &mut Builder,
@@ -416,9 +653,12 @@ fn detectability(
         FindingKind::Secret => (8, "use of a leaked credential looks like legitimate use"),
         _ if pipeline => (
             6,
-            "workflow runs are logged by GitHub, but nobody is alerted on them",
+            "workflow runs are logged by the CI provider, but nobody is alerted on them",
         ),
-        _ => (7, "misuse of a misconfigured resource looks like normal traffic"),
+        _ => (
+            7,
+            "misuse looks like normal traffic unless something watches for it",
+        ),
     };
     b.add(D, "base", base, why);
     let mut found = false;
@@ -434,118 +674,32 @@ fn detectability(
             }
         }
     }
+    // Detective controls in the code or IaC of the components involved; at most two count, since several
+    // loggers do not make an attack twice as visible. For cloud resources, audit logging is the account's
+    // trail, which the telemetry factors above already weigh (as control-plane only).
+    let mut controls: Vec<(String, String)> = Vec::new();
+    for component in components {
+        for name in DETECTIVE_CONTROLS {
+            if (cloud || identity) && name == "audit-logging" {
+                continue;
+            }
+            if let Some(control) = component.control(&[name])
+                && !controls.iter().any(|(n, _)| n == name)
+            {
+                let place = control
+                    .evidence
+                    .first()
+                    .map(|e| format!(" ({})", e.location()))
+                    .unwrap_or_default();
+                controls.push((name.to_owned(), format!("{} has {name}{place}", component.name)));
+            }
+        }
+    }
+    for (_, evidence) in controls.into_iter().take(2) {
+        b.add(D, "detective-control", -1, evidence);
+        found = true;
+    }
     if !found {
-        b.assumptions.push("no telemetry (audit logging, CloudTrail, GuardDuty, monitoring SDKs) found in code: detectability assumed poor".into());
-    }
-}
-
-/// What the advisory's CVSS says about likelihood and impact.
-struct Parsed {
-    summary: Cvss,
-    confidentiality: bool,
-    integrity: bool,
-    likelihood: i8,
-    likelihood_why: String,
-    impact: i8,
-    impact_why: String,
-}
-
-fn parse_cvss(vulnerability: &VulnerabilityDetails) -> Option<Parsed> {
-    let vector = |kind: &str| {
-        vulnerability
-            .severity
-            .iter()
-            .find(|s| s.kind == kind)
-            .map(|s| s.score.as_str())
-    };
-    if let Some(text) = vector("CVSS_V3")
-        && let Ok(v) = cvss::v3::Vector::from_str(text)
-    {
-        let exploitability = v.exploitability().value();
-        let impact = impact_subscore(&v);
-        let base = v.base_score().value();
-        return Some(Parsed {
-            summary: Cvss {
-                version: "3.x".into(),
-                vector: text.to_owned(),
-                base_score: base,
-            },
-            confidentiality: !text.contains("/C:N"),
-            integrity: !text.contains("/I:N"),
-            likelihood: 1 + (exploitability / 3.887 * 8.0).round() as i8,
-            likelihood_why: format!("CVSS exploitability {exploitability:.1} of 3.9 ({text})"),
-            // The base tops out at 8 so that data sensitivity and regulation can still raise it.
-            impact: 1 + (impact / 6.05 * 7.0).round().clamp(0.0, 7.0) as i8,
-            impact_why: format!("CVSS impact {impact:.1} of 6.1, base score {base:.1}"),
-        });
-    }
-    if let Some(text) = vector("CVSS_V4")
-        && let Ok(v) = cvss::v4::Vector::from_str(text)
-    {
-        let base = v.score().value();
-        let value = 1 + (base / 10.0 * 8.0).round() as i8;
-        return Some(Parsed {
-            summary: Cvss {
-                version: "4.0".into(),
-                vector: text.to_owned(),
-                base_score: base,
-            },
-            confidentiality: !text.contains("/VC:N"),
-            integrity: !text.contains("/VI:N"),
-            likelihood: value,
-            likelihood_why: format!("CVSS v4 base score {base:.1} ({text})"),
-            impact: value,
-            impact_why: format!("CVSS v4 base score {base:.1}"),
-        });
-    }
-    let level = vector("GHSA")?;
-    let value = match level.to_ascii_uppercase().as_str() {
-        "CRITICAL" => 8,
-        "HIGH" => 7,
-        "MODERATE" | "MEDIUM" => 5,
-        "LOW" => 3,
-        _ => return None,
-    };
-    Some(Parsed {
-        summary: Cvss {
-            version: "qualitative".into(),
-            vector: level.to_owned(),
-            base_score: 0.0,
-        },
-        confidentiality: true,
-        integrity: true,
-        likelihood: value,
-        likelihood_why: format!("GitHub advisory severity {level} (no CVSS vector)"),
-        impact: value,
-        impact_why: format!("GitHub advisory severity {level} (no CVSS vector)"),
-    })
-}
-
-/// The CVSS v3 impact subscore (0..6.05) from the crate's ISS, per the v3.1 specification §7.1.
-fn impact_subscore(vector: &cvss::v3::Vector) -> f64 {
-    let iss = vector.impact().value();
-    let changed = vector.s.is_some_and(|s| s.is_changed());
-    if changed {
-        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
-    } else {
-        6.42 * iss
-    }
-    .max(0.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn subscore(vector: &str) -> f64 {
-        (impact_subscore(&cvss::v3::Vector::from_str(vector).unwrap()) * 10.0).round() / 10.0
-    }
-
-    #[test]
-    fn impact_subscores_follow_the_specification() {
-        assert_eq!(subscore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), 5.9);
-        assert_eq!(subscore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L"), 1.4);
-        assert_eq!(subscore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), 6.0);
-        assert_eq!(subscore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N"), 0.0);
+        b.assumptions.push("no telemetry (audit logging, CloudTrail, GuardDuty, monitoring SDKs, WAF) found for what this finding touches: detectability assumed poor".into());
     }
 }

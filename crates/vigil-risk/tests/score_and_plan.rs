@@ -397,3 +397,214 @@ fn context_orders_findings_and_missing_epss_does_not_sink_one() {
         unscored.score.assumptions
     );
 }
+
+fn exposed_payments_model() -> SystemModel {
+    SystemModel {
+        components: vec![
+            vigil_core::Component {
+                id: "internet".into(),
+                name: "Internet".into(),
+                kind: vigil_core::ComponentKind::ExternalEntity,
+                ..vigil_core::Component::default()
+            },
+            vigil_core::Component {
+                id: "svc:payments".into(),
+                name: "payments".into(),
+                internet_facing: true,
+                data_classes: vec![vigil_core::DataClass::Pci],
+                ..vigil_core::Component::default()
+            },
+        ],
+        flows: vec![vigil_core::Flow {
+            id: "f1".into(),
+            source: "internet".into(),
+            target: "svc:payments".into(),
+            label: "HTTPS".into(),
+            protocol: None,
+            authenticated: Some(false),
+            encrypted: Some(true),
+            data_classes: vec![],
+            evidence: vec![],
+            assumed: false,
+        }],
+        ..SystemModel::default()
+    }
+}
+
+fn kev_listed(inventory: &Inventory) -> Finding {
+    let mut finding = vulnerability("GHSA-kev", Some(RCE), DependencyScope::Prod, inventory);
+    finding.components = vec!["svc:payments".into()];
+    let details = finding.vulnerability.as_mut().unwrap();
+    details.kev = Some(true);
+    details.exploits = Some(vec![]);
+    details.reachability = Reachability::FunctionCalled;
+    finding
+}
+
+/// The CISA SSVC and BOD 26-04 tables are evaluated for every vulnerability with their inputs' evidence,
+/// and the `[risk] preset` and `[sla] preset` make them decide the band and the due date.
+#[test]
+fn ssvc_and_bod_26_04_decide_when_the_presets_say_so() {
+    let inventory = inventory(DependencyScope::Prod);
+    let model = exposed_payments_model();
+    let mut findings = vec![kev_listed(&inventory)];
+    vigil_risk::score(&mut findings, &inventory, &model, &Scope::default());
+    let decisions = &findings[0].score.decisions;
+    let outcome = |policy: &str| {
+        decisions
+            .iter()
+            .find(|d| d.policy == policy)
+            .map(|d| d.outcome.as_str())
+    };
+    assert_eq!(outcome("cisa-ssvc-2.0.3"), Some("act"));
+    assert_eq!(outcome("cisa-bod-26-04"), Some("3 days & forensic investigation"));
+    let ssvc = &decisions[0];
+    let inputs: Vec<(&str, &str)> = ssvc
+        .inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.value.as_str()))
+        .collect();
+    assert_eq!(
+        inputs,
+        vec![
+            ("exploitation", "active"),
+            ("automatable", "yes"),
+            ("technical-impact", "total"),
+            ("mission-and-well-being", "high"),
+        ]
+    );
+    assert!(ssvc.inputs.iter().all(|i| !i.evidence.is_empty() && !i.assumed));
+    assert_eq!(findings[0].score.band_from, None, "the RPN decides by default");
+    assert!(
+        findings[0]
+            .score
+            .factors
+            .iter()
+            .any(|f| f.name == "unauthenticated"),
+        "{:#?}",
+        findings[0].score.factors
+    );
+
+    // A dev-only flaw with nothing known about exploitation: SSVC track, with the assumption said.
+    let mut quiet = vec![vulnerability(
+        "GHSA-dev",
+        Some(RCE),
+        DependencyScope::Dev,
+        &inventory,
+    )];
+    let scope = vigil_core::config::parse(
+        "vigil.toml",
+        "[risk]\npreset = \"ssvc\"\n\n[sla]\npreset = \"bod-26-04\"\n",
+    )
+    .unwrap();
+    vigil_risk::score(&mut quiet, &inventory, &SystemModel::default(), &scope);
+    let s = &quiet[0].score;
+    assert_eq!(s.decisions[0].outcome, "track");
+    assert!(s.decisions[0].inputs[0].assumed, "exploitation unknown");
+    assert_eq!(s.band, Band::Low);
+    assert_eq!(s.band_from.as_deref(), Some("cisa-ssvc-2.0.3: track"));
+
+    // Under the bod-26-04 SLA preset, each vulnerability's own Table 1 row sets the deadline.
+    let mut findings = vec![kev_listed(&inventory)];
+    vigil_risk::score(&mut findings, &inventory, &model, &scope);
+    assert_eq!(findings[0].score.band, Band::Critical, "SSVC act");
+    let roadmap = vigil_risk::plan(&findings, &inventory, &scope, date!(2026 - 11 - 27));
+    assert_eq!(roadmap.actions[0].sla_days, 3);
+    assert_eq!(roadmap.actions[0].due, date!(2026 - 11 - 30));
+    let roadmap = vigil_risk::plan(&quiet, &inventory, &scope, date!(2026 - 11 - 27));
+    assert_eq!(
+        roadmap.actions[0].sla_days, 60,
+        "not in KEV, not exposed, automatable, total: Table 1 gives 60 days (the table does not weigh reachability)"
+    );
+}
+
+#[test]
+fn a_malformed_cvss_vector_is_a_diagnostic_not_a_crash() {
+    let inventory = inventory(DependencyScope::Prod);
+    let mut findings = vec![vulnerability(
+        "GHSA-bad",
+        Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q"),
+        DependencyScope::Prod,
+        &inventory,
+    )];
+    let diagnostics = vigil_risk::score(
+        &mut findings,
+        &inventory,
+        &SystemModel::default(),
+        &Scope::default(),
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].path, "api/package-lock.json");
+    assert_eq!(diagnostics[0].line, Some(29));
+    assert!(
+        diagnostics[0]
+            .message
+            .starts_with("GHSA-bad: malformed CVSS_V3 vector"),
+        "{}",
+        diagnostics[0].message
+    );
+    let s = &findings[0].score;
+    assert!(s.cvss.is_none());
+    assert!(s.assumptions.iter().any(|a| a.contains("malformed CVSS_V3")));
+    assert!(s.assumptions.iter().any(|a| a.contains("no CVSS vector")));
+}
+
+#[test]
+fn blast_radius_weights_and_detective_controls_are_factors_with_evidence() {
+    let inventory = inventory(DependencyScope::Prod);
+    let component = |id: &str, kind: vigil_core::ComponentKind| vigil_core::Component {
+        id: id.into(),
+        name: id.into(),
+        kind,
+        ..vigil_core::Component::default()
+    };
+    let mut store = component("orders-db", vigil_core::ComponentKind::Datastore);
+    store.add_control(
+        "audit-logging",
+        vigil_core::ControlSource::Detected,
+        Evidence::at("infra/db.tf", Some(4)),
+    );
+    let mut model = SystemModel {
+        components: vec![store],
+        ..SystemModel::default()
+    };
+    for i in 0..5 {
+        let name = format!("svc-{i}");
+        model
+            .components
+            .push(component(&name, vigil_core::ComponentKind::Process));
+        model.flows.push(vigil_core::Flow {
+            id: format!("f{i}"),
+            source: name,
+            target: "orders-db".into(),
+            label: "SQL".into(),
+            protocol: None,
+            authenticated: None,
+            encrypted: None,
+            data_classes: vec![],
+            evidence: vec![],
+            assumed: false,
+        });
+    }
+    let mut finding = vulnerability("GHSA-1", Some(RCE), DependencyScope::Prod, &inventory);
+    finding.components = vec!["orders-db".into()];
+    let scope = vigil_core::config::parse("vigil.toml", "[risk.weights]\nblast-radius = 0.5\n").unwrap();
+    let mut findings = vec![finding];
+    vigil_risk::score(&mut findings, &inventory, &model, &scope);
+    let s = &findings[0].score;
+    let blast = s.factors.iter().find(|f| f.name == "blast-radius").unwrap();
+    assert_eq!((blast.value, blast.weight), (2, 0.5));
+    assert!(
+        blast.evidence.starts_with("5 components depend on it") && blast.evidence.contains("and 2 more"),
+        "{}",
+        blast.evidence
+    );
+    let control = s.factors.iter().find(|f| f.name == "detective-control").unwrap();
+    assert_eq!(control.evidence, "orders-db has audit-logging (infra/db.tf:4)");
+    assert_eq!(s.detectability, 7, "8 base - 1 audit logging");
+    assert!(
+        !s.assumptions.iter().any(|a| a.contains("telemetry")),
+        "a control was found: {:?}",
+        s.assumptions
+    );
+}

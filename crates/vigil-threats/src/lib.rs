@@ -98,6 +98,7 @@ fn mitigate(meta: &RuleMeta, finding: &mut Finding, model: &SystemModel) {
         vex_status: "mitigated".into(),
         justification: None,
         statement: Some(statement.join("; ")),
+        ..Default::default()
     });
 }
 

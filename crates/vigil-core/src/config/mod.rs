@@ -6,6 +6,8 @@
 mod parse;
 mod starter;
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -140,15 +142,54 @@ impl BandThresholds {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// What sets a vulnerability finding's band. Every preset still computes the RPN and both decision
+/// tables; the preset says which one decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum RiskPreset {
+    /// The RPN against the band thresholds.
+    #[default]
+    #[serde(rename = "rpn")]
+    Rpn,
+    /// CISA's SSVC tree: act is critical, attend high, track* medium, track low.
+    #[serde(rename = "ssvc")]
+    Ssvc,
+    /// CISA BOD 26-04 Table 1: 3 days is critical, 14 high, 60 medium, "fix on system upgrade" low.
+    #[serde(rename = "bod-26-04")]
+    Bod2604,
+}
+
+impl RiskPreset {
+    pub const ALL: [RiskPreset; 3] = [Self::Rpn, Self::Ssvc, Self::Bod2604];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rpn => "rpn",
+            Self::Ssvc => "ssvc",
+            Self::Bod2604 => "bod-26-04",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RiskSettings {
     pub bands: BandThresholds,
+    #[serde(default)]
+    pub preset: RiskPreset,
+    /// Weight per factor name (see `score::FACTOR_NAMES`); a factor not listed weighs 1.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub weights: BTreeMap<String, f32>,
+}
+
+impl RiskSettings {
+    pub fn weight(&self, factor: &str) -> f32 {
+        self.weights.get(factor).copied().unwrap_or(1.0)
+    }
 }
 
 /// Days allowed to fix a finding of each band.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SlaPolicy {
-    /// The preset the days came from (`default` or `defectdojo`), before any per-band override.
+    /// The preset the days came from, before any per-band override.
     pub preset: String,
     pub critical: u16,
     pub high: u16,
@@ -157,8 +198,18 @@ pub struct SlaPolicy {
 }
 
 /// SLA presets: name, then days for critical, high, medium, low.
-pub const SLA_PRESETS: [(&str, [u16; 4]); 2] =
-    [("default", [7, 30, 90, 180]), ("defectdojo", [7, 30, 90, 120])];
+///
+/// - `fedramp`: the FedRAMP Rev. 5 continuous-monitoring deadlines (critical and high 30 days, moderate 90,
+///   low 180).
+/// - `bod-26-04`: the BOD 26-04 remediation timelines by band (3, 14 and 60 days); its last tier, "fix on
+///   system upgrade", has no fixed date and is given 180 days. Vulnerability findings whose BOD 26-04 inputs
+///   are known take their own row of the table instead.
+pub const SLA_PRESETS: [(&str, [u16; 4]); 4] = [
+    ("default", [7, 30, 90, 180]),
+    ("defectdojo", [7, 30, 90, 120]),
+    ("fedramp", [30, 30, 90, 180]),
+    ("bod-26-04", [3, 14, 60, 180]),
+];
 
 impl SlaPolicy {
     pub fn preset(name: &str) -> Option<Self> {
@@ -230,6 +281,66 @@ pub struct SecretAllow {
     pub line: u32,
 }
 
+/// What a triage entry decides about the findings it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriageStatus {
+    /// The risk is known and accepted until the entry expires.
+    Accepted,
+    /// The finding is wrong.
+    FalsePositive,
+    /// The vulnerability cannot be exploited here (a VEX `not_affected`).
+    NotAffected,
+}
+
+impl TriageStatus {
+    pub const ALL: [TriageStatus; 3] = [Self::Accepted, Self::FalsePositive, Self::NotAffected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::FalsePositive => "false-positive",
+            Self::NotAffected => "not-affected",
+        }
+    }
+}
+
+/// A triage decision kept in the repository (`[[triage]]` in vigil.toml). Every criterion given must match;
+/// at least one is required, and so are the reason and the owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TriageEntry {
+    pub status: TriageStatus,
+    /// A finding's fingerprint, or its display id (`VF-...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Any of the advisory's ids or aliases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory: Option<String>,
+    /// Glob on the path of the finding's first evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub reason: String,
+    pub owner: String,
+    /// After this day the entry stops applying and says so.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::date::option"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub expires: Option<time::Date>,
+    /// OpenVEX justification label, for `not-affected` (`vulnerable_code_not_in_execute_path`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// The configuration file and the entry's line in it, for diagnostics.
+    #[serde(skip)]
+    pub file: String,
+    #[serde(skip)]
+    pub line: u32,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SecretSettings {
     #[serde(default)]
@@ -265,4 +376,6 @@ pub struct Scope {
     pub overrides: Vec<AssetOverride>,
     #[serde(default)]
     pub secrets: SecretSettings,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triage: Vec<TriageEntry>,
 }

@@ -11,8 +11,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    AssetOverride, BandThresholds, DiscoverSettings, Industry, Objective, SLA_PRESETS, Scope, SecretAllow,
-    SlaPolicy,
+    AssetOverride, BandThresholds, DiscoverSettings, Industry, Objective, RiskPreset, SLA_PRESETS, Scope,
+    SecretAllow, SlaPolicy, TriageEntry, TriageStatus,
 };
 use crate::asset::{Criticality, DataClass};
 use crate::diagnostic::Diagnostic;
@@ -68,12 +68,33 @@ struct Checker<'a> {
     problems: Vec<Diagnostic>,
 }
 
-const ROOT_KEYS: &[&str] = &["scope", "discover", "risk", "sla", "override", "secrets"];
+const ROOT_KEYS: &[&str] = &[
+    "scope", "discover", "risk", "sla", "override", "secrets", "triage",
+];
 const SECRETS_KEYS: &[&str] = &["allow"];
 const SECRET_ALLOW_KEYS: &[&str] = &["path", "fingerprint", "detector", "reason"];
 const SCOPE_KEYS: &[&str] = &["name", "include", "exclude", "objectives", "industry", "owner"];
 const DISCOVER_KEYS: &[&str] = &["max_file_size", "respect_gitignore"];
-const RISK_KEYS: &[&str] = &["bands"];
+const RISK_KEYS: &[&str] = &["bands", "preset", "weights"];
+const TRIAGE_KEYS: &[&str] = &[
+    "status",
+    "fingerprint",
+    "rule",
+    "advisory",
+    "path",
+    "reason",
+    "owner",
+    "expires",
+    "justification",
+];
+/// OpenVEX 0.2.0 justification labels.
+const VEX_JUSTIFICATIONS: &[&str] = &[
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+];
 const BAND_KEYS: &[&str] = &["critical", "high", "medium"];
 const SLA_KEYS: &[&str] = &["preset", "critical", "high", "medium", "low"];
 const OVERRIDE_KEYS: &[&str] = &["path", "criticality", "data_classes", "internet_facing"];
@@ -99,6 +120,16 @@ impl Checker<'_> {
             if let Some(bands) = self.section(table, "bands") {
                 scope.risk.bands = self.bands(bands);
             }
+            if let Some(v) = get(table, "preset") {
+                let options: Vec<_> = RiskPreset::ALL.iter().map(|p| (p.as_str(), *p)).collect();
+                scope.risk.preset = self.choice("risk.preset", v, &options).unwrap_or_default();
+            }
+            if let Some(weights) = self.section(table, "weights") {
+                scope.risk.weights = self.weights(weights);
+            }
+        }
+        if let Some(value) = get(root, "triage") {
+            scope.triage = self.triage(value);
         }
         if let Some(table) = self.section(root, "sla") {
             scope.sla = self.sla_section(table);
@@ -232,6 +263,147 @@ impl Checker<'_> {
             );
         }
         bands
+    }
+
+    fn weights(&mut self, table: &DeTable<'_>) -> std::collections::BTreeMap<String, f32> {
+        self.known_keys("risk.weights.", table, crate::score::FACTOR_NAMES);
+        let mut weights = std::collections::BTreeMap::new();
+        for (key, value) in table.iter() {
+            let name = key.get_ref().as_ref();
+            if !crate::score::FACTOR_NAMES.contains(&name) {
+                continue;
+            }
+            let number = match value.get_ref() {
+                DeValue::Float(f) => f.as_str().parse::<f32>().ok(),
+                DeValue::Integer(i) => i.as_str().parse::<f32>().ok(),
+                _ => None,
+            };
+            match number {
+                Some(w) if (0.0..=5.0).contains(&w) => {
+                    weights.insert(name.to_owned(), w);
+                }
+                _ => self.problem(
+                    value.span(),
+                    format!(
+                        "`risk.weights.{name}` must be a number from 0 to 5, found {}",
+                        render(value)
+                    ),
+                ),
+            }
+        }
+        weights
+    }
+
+    fn triage(&mut self, value: &Value<'_>) -> Vec<TriageEntry> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.problem(
+                value.span(),
+                "`triage` must be an array of tables: write `[[triage]]`".into(),
+            );
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        for item in items.iter() {
+            let DeValue::Table(table) = item.get_ref() else {
+                self.problem(item.span(), "each `[[triage]]` entry must be a table".into());
+                continue;
+            };
+            if let Some(entry) = self.triage_entry(table, item.span()) {
+                entries.push(entry);
+            }
+        }
+        entries
+    }
+
+    fn triage_entry(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<TriageEntry> {
+        self.known_keys("triage.", table, TRIAGE_KEYS);
+        let problems = self.problems.len();
+        let options: Vec<_> = TriageStatus::ALL.iter().map(|s| (s.as_str(), *s)).collect();
+        let status = match get(table, "status") {
+            Some(v) => self.choice("triage.status", v, &options),
+            None => {
+                self.problem(
+                    span.clone(),
+                    "a `[[triage]]` entry needs a `status` (accepted, false-positive or not-affected)".into(),
+                );
+                None
+            }
+        };
+        let text = |checker: &mut Self, key: &str| {
+            get(table, key).and_then(|v| checker.string(&format!("triage.{key}"), v))
+        };
+        let fingerprint = text(self, "fingerprint");
+        let rule = text(self, "rule");
+        let advisory = text(self, "advisory");
+        let path = get(table, "path").and_then(|v| self.globs_one("triage.path", v)?.pop());
+        if fingerprint.is_none() && rule.is_none() && advisory.is_none() && path.is_none() {
+            self.problem(
+                span.clone(),
+                "a `[[triage]]` entry needs a `fingerprint`, `rule`, `advisory` or `path`".into(),
+            );
+        }
+        let required = |checker: &mut Self, key: &str| {
+            let found = text(checker, key);
+            if found.is_none() && get(table, key).is_none() {
+                checker.problem(span.clone(), format!("a `[[triage]]` entry needs `{key}`"));
+            }
+            found.unwrap_or_default()
+        };
+        let reason = required(self, "reason");
+        let owner = required(self, "owner");
+        let expires = get(table, "expires").and_then(|v| self.date("triage.expires", v));
+        let justification = match get(table, "justification") {
+            Some(v) => {
+                let options: Vec<_> = VEX_JUSTIFICATIONS.iter().map(|j| (*j, *j)).collect();
+                self.choice("triage.justification", v, &options)
+                    .map(str::to_owned)
+            }
+            None => None,
+        };
+        if status == Some(TriageStatus::Accepted) && expires.is_none() {
+            self.problem(
+                span.clone(),
+                "an `accepted` `[[triage]]` entry needs `expires`: accepted risk is reviewed, not forgotten"
+                    .into(),
+            );
+        }
+        if get(table, "justification").is_some() && status != Some(TriageStatus::NotAffected) {
+            self.problem(
+                span.clone(),
+                "`triage.justification` is only for `not-affected` entries".into(),
+            );
+        }
+        if self.problems.len() > problems {
+            return None;
+        }
+        Some(TriageEntry {
+            status: status?,
+            fingerprint,
+            rule,
+            advisory,
+            path,
+            reason,
+            owner,
+            expires,
+            justification,
+            file: self.path.to_owned(),
+            line: self.lines.line(span.start),
+        })
+    }
+
+    fn date(&mut self, key: &str, value: &Value<'_>) -> Option<time::Date> {
+        let parsed = match value.get_ref() {
+            DeValue::String(s) => crate::date::parse(s),
+            DeValue::Datetime(d) => crate::date::parse(&d.to_string()),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.problem(
+                value.span(),
+                format!("`{key}` must be a date (YYYY-MM-DD), found {}", render(value)),
+            );
+        }
+        parsed
     }
 
     fn sla_section(&mut self, table: &DeTable<'_>) -> SlaPolicy {
@@ -661,7 +833,7 @@ hihg = 30
                 "vigil.toml:7: error: `discover.max_file_size` must be a positive size in bytes or with a unit (\"512 KiB\", \"8 MiB\"), found \"lots\"",
                 "vigil.toml:10: error: `sla.critical` must be an integer from 1 to 3650, found 0",
                 "vigil.toml:11: error: unknown key `sla.hihg`; did you mean `sla.high`?",
-                "vigil.toml:13: error: unknown key `colour`; expected one of: scope, discover, risk, sla, override, secrets",
+                "vigil.toml:13: error: unknown key `colour`; expected one of: scope, discover, risk, sla, override, secrets, triage",
             ]
         );
     }
@@ -714,6 +886,122 @@ hihg = 30
         assert!(
             found[2].starts_with("vigil.toml:4:") && found[2].contains("needs a `path`"),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn presets_and_weights_are_read() {
+        let scope = parse(
+            "vigil.toml",
+            "[risk]\npreset = \"ssvc\"\n\n[risk.weights]\nkev = 2\nblast-radius = 0.5\n\n[sla]\npreset = \"fedramp\"\n",
+        )
+        .unwrap();
+        assert_eq!(scope.risk.preset, RiskPreset::Ssvc);
+        assert_eq!(scope.risk.weight("kev"), 2.0);
+        assert_eq!(scope.risk.weight("blast-radius"), 0.5);
+        assert_eq!(scope.risk.weight("epss"), 1.0);
+        assert_eq!(
+            [
+                scope.sla.critical,
+                scope.sla.high,
+                scope.sla.medium,
+                scope.sla.low
+            ],
+            [30, 30, 90, 180]
+        );
+        let bod = parse("vigil.toml", "[sla]\npreset = \"bod-26-04\"\n").unwrap();
+        assert_eq!([bod.sla.critical, bod.sla.high, bod.sla.medium], [3, 14, 60]);
+    }
+
+    #[test]
+    fn bad_presets_and_weights_name_the_problem_and_line() {
+        let found = problems(
+            "[risk]\npreset = \"sscv\"\n\n[risk.weights]\nkev = 9\nexploitability = 1\n\n[sla]\npreset = \"fedrmap\"\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                "vigil.toml:2: error: `risk.preset`: unknown value `sscv`; did you mean `ssvc`? (expected one of: rpn, ssvc, bod-26-04)",
+                "vigil.toml:5: error: `risk.weights.kev` must be a number from 0 to 5, found 9",
+                "vigil.toml:6: error: unknown key `risk.weights.exploitability`; expected one of: base, internet-exposure, unauthenticated, reachability, kev, kev-ransomware, public-exploit, epss, data-sensitivity, availability-only, regulation, criticality, blast-radius, telemetry, access-logging, detective-control",
+                "vigil.toml:9: error: `sla.preset`: unknown value `fedrmap`; did you mean `fedramp`? (expected one of: default, defectdojo, fedramp, bod-26-04)",
+            ]
+        );
+    }
+
+    #[test]
+    fn triage_entries_are_read() {
+        let scope = parse(
+            "vigil.toml",
+            r#"
+[[triage]]
+status = "accepted"
+advisory = "CVE-2023-32681"
+reason = "requests only calls our own API over an internal network"
+owner = "@acme/payments"
+expires = 2027-01-31
+
+[[triage]]
+status = "not-affected"
+rule = "missing-rate-limiting"
+path = "services/admin/**"
+justification = "inline_mitigations_already_exist"
+reason = "the gateway rate-limits"
+owner = "alice@example.com"
+"#,
+        )
+        .unwrap();
+        assert_eq!(scope.triage.len(), 2);
+        let first = &scope.triage[0];
+        assert_eq!(first.status, TriageStatus::Accepted);
+        assert_eq!(first.advisory.as_deref(), Some("CVE-2023-32681"));
+        assert_eq!(
+            first.expires.map(crate::date::format).as_deref(),
+            Some("2027-01-31")
+        );
+        assert_eq!(first.line, 2);
+        assert_eq!(scope.triage[1].path.as_deref(), Some("services/admin/**"));
+        assert_eq!(
+            scope.triage[1].justification.as_deref(),
+            Some("inline_mitigations_already_exist")
+        );
+    }
+
+    #[test]
+    fn bad_triage_entries_name_the_problem_and_line() {
+        let found = problems(
+            r#"[[triage]]
+status = "accepted"
+rule = "x"
+reason = "r"
+owner = "o"
+
+[[triage]]
+status = "ignored"
+reason = "r"
+
+[[triage]]
+status = "false-positive"
+path = "a/[b"
+owner = "o"
+reason = "r"
+expires = "soon"
+justification = "because"
+"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                "vigil.toml:1: error: an `accepted` `[[triage]]` entry needs `expires`: accepted risk is reviewed, not forgotten",
+                "vigil.toml:7: error: a `[[triage]]` entry needs `owner`",
+                "vigil.toml:7: error: a `[[triage]]` entry needs a `fingerprint`, `rule`, `advisory` or `path`",
+                "vigil.toml:8: error: `triage.status`: unknown value `ignored` (expected one of: accepted, false-positive, not-affected)",
+                "vigil.toml:11: error: `triage.justification` is only for `not-affected` entries",
+                "vigil.toml:11: error: a `[[triage]]` entry needs a `fingerprint`, `rule`, `advisory` or `path`",
+                "vigil.toml:13: error: `triage.path`: invalid glob `a/[b`: unclosed character class; missing ']'",
+                "vigil.toml:16: error: `triage.expires` must be a date (YYYY-MM-DD), found \"soon\"",
+                "vigil.toml:17: error: `triage.justification`: unknown value `because` (expected one of: component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist)",
+            ]
         );
     }
 

@@ -16,13 +16,23 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # max_file_size = "8 MiB"        # larger files are skipped and counted
 # respect_gitignore = true
 
+[risk]
+# preset = "rpn"                 # what sets a vulnerability's band: rpn, ssvc (CISA SSVC: act/attend/
+                                 # track*/track) or bod-26-04 (CISA BOD 26-04 Table 1: 3/14/60 days/upgrade)
+
 [risk.bands]                     # minimum RPN (likelihood x impact x detectability) per band
 # critical = 400
 # high = 200
 # medium = 80
 
+[risk.weights]                   # weight of a scoring factor (0 to 5); unlisted factors weigh 1
+# kev = 1.0
+# reachability = 1.0
+# blast-radius = 1.0
+
 [sla]                            # days to fix, per band
-# preset = "default"             # default (7/30/90/180) or defectdojo (7/30/90/120)
+# preset = "default"             # default (7/30/90/180), defectdojo (7/30/90/120), fedramp (30/30/90/180)
+                                 # or bod-26-04 (3/14/60/180; vulnerabilities get their Table 1 row)
 # critical = 7
 # high = 30
 # medium = 90
@@ -41,6 +51,15 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # fingerprint = "0123abcd"       # prefix of the secret's value_fingerprint
 # detector = "stripe-test-key"   # detector id
 # reason = "fake keys used by the test suite"
+
+# Triage decisions, kept with the code (every given criterion must match; reason and owner required):
+# [[triage]]
+# status = "accepted"            # accepted, false-positive or not-affected
+# advisory = "CVE-2023-32681"    # or fingerprint = "VF-..." / rule = "..." / path = "glob"
+# reason = "only calls our own API on the internal network"
+# owner = "@acme/payments"
+# expires = 2027-03-31           # required for accepted; expired entries stop applying and say so
+# justification = "vulnerable_code_not_in_execute_path"   # not-affected only: an OpenVEX label
 "#;
 
 #[cfg(test)]

@@ -357,6 +357,7 @@ fn threats(out: &mut String, report: &Report) {
             Status::Mitigated => "mitigated by a promised control",
             Status::Accepted => "accepted",
             Status::NotAffected => "not affected",
+            Status::FalsePositive => "false positive",
         };
         let _ = writeln!(out, "### {}. {}\n", rank + 1, finding.title);
         let _ = writeln!(
