@@ -4,11 +4,13 @@
 pub mod csv;
 pub mod cyclonedx;
 pub mod diagram;
+pub mod html;
 pub mod inventory_table;
 pub mod json;
 pub mod markdown;
 pub mod otm;
 pub mod sanitize;
+pub mod sarif;
 pub mod svg;
 pub mod terminal;
 pub mod vex;
@@ -26,6 +28,10 @@ pub enum Format {
     CyclonedxVex,
     /// One row per finding with its action, owner and due date.
     Csv,
+    /// One self-contained HTML page (inline CSS, JS and SVG).
+    Html,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
 }
 
 impl Format {
@@ -38,6 +44,8 @@ impl Format {
             Self::OpenVex => "vex.openvex.json",
             Self::CyclonedxVex => "vex.cdx.json",
             Self::Csv => "findings.csv",
+            Self::Html => "assessment.html",
+            Self::Sarif => "assessment.sarif",
         }
     }
 }
@@ -50,5 +58,7 @@ pub fn render(format: Format, assessment: &Assessment, options: &terminal::Optio
         Format::OpenVex => vex::openvex(assessment),
         Format::CyclonedxVex => vex::cyclonedx_vex(assessment),
         Format::Csv => csv::render(assessment),
+        Format::Html => html::render(assessment),
+        Format::Sarif => sarif::render(assessment),
     }
 }

@@ -77,7 +77,7 @@ pub struct AssessArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Term)]
     pub format: OutputFormat,
 
-    /// Also write assessment.json and assessment.md into this directory.
+    /// Also write assessment.json, assessment.md, assessment.html and assessment.sarif into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
@@ -216,6 +216,10 @@ pub enum OutputFormat {
     CyclonedxVex,
     /// One row per finding, riskiest first, with its action, owner and due date.
     Csv,
+    /// A single self-contained HTML report (no network access needed), printable.
+    Html,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 #[derive(Debug, Args)]

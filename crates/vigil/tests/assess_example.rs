@@ -239,7 +239,7 @@ fn usage_errors_exit_with_2_and_a_hint() {
 }
 
 #[test]
-fn out_writes_json_and_markdown() {
+fn out_writes_every_report() {
     let out = tempfile::tempdir().unwrap();
     let mut args = SHOP.to_vec();
     args.extend(["--out", out.path().to_str().unwrap(), "--quiet"]);
@@ -249,6 +249,11 @@ fn out_writes_json_and_markdown() {
     assert_eq!(json["tool"]["name"], "vigil");
     let md = std::fs::read_to_string(out.path().join("assessment.md")).unwrap();
     assert!(md.starts_with("# Threat assessment: shop"));
+    let html = std::fs::read_to_string(out.path().join("assessment.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("assessment.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
 }
 
 #[test]

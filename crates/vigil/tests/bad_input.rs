@@ -183,6 +183,24 @@ fn every_configuration_problem_names_its_line() {
     );
     assert!(err.contains("hint: 2 problems in the configuration"), "{err}");
 
+    write(
+        repo.path(),
+        "vigil.toml",
+        "[risk]\npreset = \"cvss\"\n\n[[triage]]\nstatus = \"accepted\"\nrule = \"x\"\nreason = \"r\"\nowner = \"o\"\n",
+    );
+    let output = vigil(&["assess", repo.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("vigil.toml:2: error: `risk.preset`: unknown value `cvss`")
+            && err.contains("(expected one of: rpn, ssvc, bod-26-04)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("vigil.toml:4: error: an `accepted` `[[triage]]` entry needs `expires`"),
+        "{err}"
+    );
+
     write(repo.path(), "vigil.toml", "[scope\nname = \n");
     let output = vigil(&["assess", repo.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));

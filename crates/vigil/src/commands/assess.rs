@@ -99,7 +99,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(dir) = &args.out {
         fs::create_dir_all(dir)?;
-        for format in [Format::Json, Format::Md] {
+        for format in [Format::Json, Format::Md, Format::Html, Format::Sarif] {
             let plain = vigil_report::terminal::Options {
                 color: false,
                 ..terminal.clone()
@@ -117,6 +117,8 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Openvex => Format::OpenVex,
         OutputFormat::CyclonedxVex => Format::CyclonedxVex,
         OutputFormat::Csv => Format::Csv,
+        OutputFormat::Html => Format::Html,
+        OutputFormat::Sarif => Format::Sarif,
     };
     output::stdout(&vigil_report::render(format, &assessment, &terminal))?;
 
