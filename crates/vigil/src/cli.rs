@@ -19,6 +19,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "VIGIL_HOME", value_name = "DIR")]
     pub home: Option<PathBuf>,
 
+    /// The history store: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite under --home].
+    #[arg(long, global = true, env = "VIGIL_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
+
     /// More logging on stderr (-v, -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -61,6 +65,96 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print the JSON Schema of the Assessment document (`--format json`).
     Schema,
+    /// The threat delta between two git revisions: material changes (endpoints, datastores, sensitive data
+    /// on flows, third parties, AI, exposure, vulnerable dependencies, trust-boundary crossings), new and
+    /// fixed findings, and how the risk moved. The working tree is never touched.
+    Diff(DiffArgs),
+    /// List saved assessments with their open findings by band.
+    History(HistoryArgs),
+    /// Print a saved assessment in any report format.
+    Show(ShowArgs),
+    /// Program metrics from the history: MTTR and SLA compliance, escape rate, coverage, open findings over time.
+    Metrics(MetricsArgs),
+    /// Scopes whose next assessment is due: their cadence ran out, or a material change was recorded.
+    Due(DueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this scope (its name in vigil.toml, else the directory name).
+    #[arg(long)]
+    pub scope: Option<String>,
+
+    /// How many assessments, newest first.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+
+    #[arg(long, value_enum, default_value_t = TableFormat::Term)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The assessment's id (see `vigil history`).
+    pub id: i64,
+
+    #[arg(long, value_enum, default_value_t = OutputFormat::Term)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Count fixes and first sightings from this date (YYYY-MM-DD) [default: all history].
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// The day to measure on (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = MetricsFormat::Term)]
+    pub format: MetricsFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// The day to check on (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = TableFormat::Term)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Term,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricsFormat {
+    Term,
+    Json,
+    Md,
+}
+
+/// Where in the delivery pipeline an assessment runs; the escape rate counts what was first found after `pr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    Pr,
+    Main,
+    Prod,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pr => "pr",
+            Self::Main => "main",
+            Self::Prod => "prod",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +198,57 @@ pub struct AssessArgs {
     /// The date due dates count from (YYYY-MM-DD) [default: today, UTC].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+
+    /// Do not save the assessment in the history store.
+    #[arg(long)]
+    pub no_save: bool,
+
+    /// Where in the delivery pipeline this run is, recorded with the saved assessment.
+    #[arg(long, value_enum)]
+    pub stage: Option<Stage>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older side: a revision of --repo (a sha, branch, tag or HEAD~1), or a saved assessment as
+    /// `#ID` (see `vigil history`).
+    pub old: String,
+
+    /// The newer side: a revision of --repo or `#ID`.
+    pub new: String,
+
+    /// The git repository both revisions belong to; each is read from its object database and assessed
+    /// with its own vigil.toml.
+    #[arg(long, default_value = ".", value_name = "PATH")]
+    pub repo: PathBuf,
+
+    /// term: a summary; md: a Markdown comment for a pull request; json: the delta as data.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Term)]
+    pub format: DiffFormat,
+
+    /// Match both sides against these OSV advisories (all.zip, directory or JSON file) instead of the
+    /// database; KEV, EPSS and ExploitDB files are recognised and joined.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub advisories: Vec<PathBuf>,
+
+    /// The date due dates count from (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// Exit with 1 when there is a material change (the threat model needs reassessing).
+    #[arg(long)]
+    pub fail_on_material: bool,
+
+    /// Do not record material changes as reassessment triggers in the history store (see `vigil due`).
+    #[arg(long)]
+    pub no_save: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Term,
+    Json,
+    Md,
 }
 
 #[derive(Debug, Args)]

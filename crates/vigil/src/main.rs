@@ -26,6 +26,11 @@ fn main() -> ExitCode {
         Command::Db(command) => commands::db::run(&cli, command),
         Command::Rules(command) => commands::rules::run(command),
         Command::Schema => commands::schema::run(),
+        Command::Diff(args) => commands::diff::run(&cli, args),
+        Command::History(args) => commands::history::run(&cli, args),
+        Command::Show(args) => commands::history::show(&cli, args),
+        Command::Metrics(args) => commands::metrics::run(&cli, args),
+        Command::Due(args) => commands::due::run(&cli, args),
     };
     match result {
         Ok(code) => code,

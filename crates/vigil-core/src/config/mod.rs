@@ -82,6 +82,17 @@ impl Industry {
         Self::Custom,
     ];
 
+    /// Days between assessments the industry's usual cadence asks for: finance and healthcare quarterly,
+    /// retail twice a year, small businesses yearly. `custom` has none: `cadence_days` must say.
+    pub fn cadence_days(self) -> Option<u16> {
+        match self {
+            Self::Finance | Self::Healthcare => Some(91),
+            Self::Retail => Some(182),
+            Self::SmallBusiness => Some(365),
+            Self::Custom => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Finance => "finance",
@@ -363,6 +374,9 @@ pub struct Scope {
     pub objectives: Vec<Objective>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<Industry>,
+    /// Days between assessments, overriding the industry's cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence_days: Option<u16>,
     /// Fallback owner of actions no CODEOWNERS rule covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
@@ -378,4 +392,16 @@ pub struct Scope {
     pub secrets: SecretSettings,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triage: Vec<TriageEntry>,
+}
+
+/// Without an industry or `cadence_days`, a scope is due for reassessment every quarter.
+pub const DEFAULT_CADENCE_DAYS: u16 = 91;
+
+impl Scope {
+    /// Days between assessments: `cadence_days`, else the industry's cadence, else quarterly.
+    pub fn cadence_days(&self) -> u16 {
+        self.cadence_days
+            .or_else(|| self.industry.and_then(Industry::cadence_days))
+            .unwrap_or(DEFAULT_CADENCE_DAYS)
+    }
 }

@@ -73,7 +73,15 @@ const ROOT_KEYS: &[&str] = &[
 ];
 const SECRETS_KEYS: &[&str] = &["allow"];
 const SECRET_ALLOW_KEYS: &[&str] = &["path", "fingerprint", "detector", "reason"];
-const SCOPE_KEYS: &[&str] = &["name", "include", "exclude", "objectives", "industry", "owner"];
+const SCOPE_KEYS: &[&str] = &[
+    "name",
+    "include",
+    "exclude",
+    "objectives",
+    "industry",
+    "cadence_days",
+    "owner",
+];
 const DISCOVER_KEYS: &[&str] = &["max_file_size", "respect_gitignore"];
 const RISK_KEYS: &[&str] = &["bands", "preset", "weights"];
 const TRIAGE_KEYS: &[&str] = &[
@@ -217,6 +225,19 @@ impl Checker<'_> {
         }
         if let Some(v) = get(table, "owner") {
             scope.owner = self.string("scope.owner", v);
+        }
+        if let Some(v) = get(table, "cadence_days") {
+            scope.cadence_days = self.integer("scope.cadence_days", v, 1, 3650).map(|d| d as u16);
+        }
+        if scope.industry == Some(Industry::Custom)
+            && scope.cadence_days.is_none()
+            && let Some(v) = get(table, "industry")
+        {
+            self.problem(
+                v.span(),
+                "`industry = \"custom\"` needs `scope.cadence_days`: how many days between assessments"
+                    .into(),
+            );
         }
     }
 
@@ -1001,6 +1022,24 @@ justification = "because"
                 "vigil.toml:13: error: `triage.path`: invalid glob `a/[b`: unclosed character class; missing ']'",
                 "vigil.toml:16: error: `triage.expires` must be a date (YYYY-MM-DD), found \"soon\"",
                 "vigil.toml:17: error: `triage.justification`: unknown value `because` (expected one of: component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist)",
+            ]
+        );
+    }
+
+    #[test]
+    fn cadence_comes_from_the_industry_or_is_said() {
+        let days = |text: &str| parse("vigil.toml", text).map(|s| s.cadence_days());
+        assert_eq!(days("").unwrap(), 91);
+        assert_eq!(days("[scope]\nindustry = \"retail\"\n").unwrap(), 182);
+        assert_eq!(days("[scope]\nindustry = \"small-business\"\n").unwrap(), 365);
+        assert_eq!(
+            days("[scope]\nindustry = \"finance\"\ncadence_days = 30\n").unwrap(),
+            30
+        );
+        assert_eq!(
+            problems("[scope]\nindustry = \"custom\"\n"),
+            vec![
+                "vigil.toml:2: error: `industry = \"custom\"` needs `scope.cadence_days`: how many days between assessments"
             ]
         );
     }

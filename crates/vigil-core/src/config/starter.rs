@@ -10,6 +10,8 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # exclude = ["**/testdata/**"]   # globs to leave out, on top of .gitignore
 # objectives = ["pci-dss-4.0"]   # pci-dss-4.0, hipaa, soc2, gdpr, owasp-asvs
 # industry = "retail"            # finance, healthcare, retail, small-business, custom
+# cadence_days = 91              # days between assessments; default from the industry (finance and
+                                 # healthcare 91, retail 182, small-business 365), else 91
 # owner = "@org/appsec"          # owner of actions that no CODEOWNERS rule covers
 
 [discover]

@@ -13,7 +13,6 @@ use time::format_description::well_known::Rfc3339;
 use vigil_core::Scope;
 use vigil_report::Format;
 use vigil_risk::policy::Policy;
-use vigil_vulns::{AdvisorySource, MemoryIndex, Store};
 
 use crate::cli::{AssessArgs, Cli, OutputFormat};
 use crate::output::{self, Hinted};
@@ -49,41 +48,16 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
     };
 
     let progress = spinner(cli.quiet);
-    let memory;
-    let store;
     let home = super::home(cli.home.as_ref())?;
-    let (osv_paths, given_intel) = super::split_intel(&args.advisories);
-    let advisories: Option<&dyn AdvisorySource> = if osv_paths.is_empty() {
-        store = Store::open(&home)?;
-        store.as_ref().map(|s| s as &dyn AdvisorySource)
-    } else {
-        progress.set_message("loading advisories");
-        memory = MemoryIndex::load(&osv_paths).map_err(|e| {
-            Hinted::error(
-                format!("cannot read advisories: {e}"),
-                "pass an OSV all.zip, a directory of OSV JSON files or one JSON file",
-            )
-        })?;
-        for skipped in memory.skipped.iter().take(5) {
-            tracing::warn!("advisory skipped: {skipped}");
-        }
-        Some(&memory)
-    };
-    // Intelligence files given on the command line replace the imported ones.
-    let intel = if given_intel.is_empty() {
-        vigil_vulns::intel::store::files(&home)
-            .map_err(|e| Hinted::error(format!("{e}"), "re-import it with `vigil db import PATH`"))?
-    } else {
-        given_intel
-    };
+    let advisories = super::Advisories::load(&home, &args.advisories, &progress)?;
 
     let on_stage = |stage: &str| progress.set_message(stage.to_owned());
     let assessment = vigil_engine::assess(
         &args.path,
         vigil_engine::Options {
             scope,
-            advisories,
-            intel,
+            advisories: advisories.source(),
+            intel: advisories.intel.clone(),
             ingest: args.ingest.clone(),
             as_of,
             generated_at: OffsetDateTime::now_utc().format(&Rfc3339)?,
@@ -110,17 +84,12 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
-    let format = match args.format {
-        OutputFormat::Term => Format::Term,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Md => Format::Md,
-        OutputFormat::Openvex => Format::OpenVex,
-        OutputFormat::CyclonedxVex => Format::CyclonedxVex,
-        OutputFormat::Csv => Format::Csv,
-        OutputFormat::Html => Format::Html,
-        OutputFormat::Sarif => Format::Sarif,
-    };
-    output::stdout(&vigil_report::render(format, &assessment, &terminal))?;
+    output::stdout(&vigil_report::render(
+        report_format(args.format),
+        &assessment,
+        &terminal,
+    ))?;
+    save(cli, args, &assessment)?;
 
     let failing = gate.as_ref().map(|g| g.failing(&assessment)).unwrap_or_default();
     if let (Some(gate), false) = (&gate, failing.is_empty()) {
@@ -162,6 +131,62 @@ fn read_baseline(path: &Path) -> anyhow::Result<vigil_engine::Baseline> {
         path: path.display().to_string(),
         fingerprints,
     })
+}
+
+pub fn report_format(format: OutputFormat) -> Format {
+    match format {
+        OutputFormat::Term => Format::Term,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Md => Format::Md,
+        OutputFormat::Openvex => Format::OpenVex,
+        OutputFormat::CyclonedxVex => Format::CyclonedxVex,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Html => Format::Html,
+        OutputFormat::Sarif => Format::Sarif,
+    }
+}
+
+/// Saves the assessment in the history store, unless told not to. A `--baseline` run is not saved: it holds
+/// only the new findings, and saving it would mark every other finding fixed.
+fn save(cli: &Cli, args: &AssessArgs, assessment: &vigil_core::Assessment) -> anyhow::Result<()> {
+    if args.no_save {
+        return Ok(());
+    }
+    if args.baseline.is_some() {
+        if !cli.quiet {
+            eprintln!("not saved: a --baseline run reports only new findings (save the full run instead)");
+        }
+        return Ok(());
+    }
+    let store = super::open_store(cli)?;
+    let options = vigil_store::SaveOptions {
+        stage: args.stage.map(|s| s.as_str().to_owned()),
+        cadence_days: assessment.scope.cadence_days(),
+    };
+    let saved = store.save(assessment, &options).map_err(|error| {
+        Hinted::error(
+            format!("the assessment was not saved: {error}"),
+            "the report above is complete; re-run to save it, or pass --no-save",
+        )
+    })?;
+    if !cli.quiet {
+        let changes: Vec<String> = saved
+            .entered
+            .iter()
+            .map(|(state, n)| format!("{n} {state}"))
+            .collect();
+        eprintln!(
+            "saved as assessment {} of {}{}",
+            saved.id,
+            saved.scope,
+            if changes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", changes.join(", "))
+            }
+        );
+    }
+    Ok(())
 }
 
 /// `--config FILE`, else `PATH/vigil.toml` if present, else the defaults. Every problem in the file is

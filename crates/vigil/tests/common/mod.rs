@@ -102,3 +102,8 @@ pub fn cyclonedx_validator() -> jsonschema::Validator {
         .build(&read("bom-1.6.schema.json"))
         .unwrap()
 }
+
+/// The history-store backends to run a test on (SQLite; PostgreSQL with `VIGIL_TEST_DATABASE_URL`).
+pub fn store_backends() -> Vec<vigil_store::testing::TestBackend> {
+    vigil_store::testing::backends()
+}
