@@ -239,6 +239,10 @@ fn a_repository_changing_over_five_assessments() {
         let shown = vigil(&["show", "1", "--database", db, "--format", "json"]);
         let document: serde_json::Value = serde_json::from_str(&stdout(&shown)).unwrap();
         assert_eq!(document["as_of"], "2026-01-01");
+        // The HTML report of a saved assessment charts the open findings of the runs up to it.
+        let html = stdout(&vigil(&["show", "4", "--database", db, "--format", "html"]));
+        assert!(html.contains("<figure id=\"trend\">"), "{}", backend.name);
+        assert_eq!(html.matches("<g><title>2026-").count(), 4);
     }
 }
 

@@ -16,12 +16,14 @@ mod matrix;
 pub mod palette;
 mod roadmap;
 mod summary;
+mod trend;
 
 use std::fmt::Write;
 
 use vigil_core::Assessment;
 
 use escape::Escaped;
+pub use trend::TrendPoint;
 
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("script.js");
@@ -44,6 +46,12 @@ pub const SECTIONS: [(&str, &str); 8] = [
 ];
 
 pub fn render(assessment: &Assessment) -> String {
+    render_with_trend(assessment, &[])
+}
+
+/// The page, with the open findings of the scope's saved assessments over time in the summary (from the
+/// history store; drawn when there are two or more).
+pub fn render_with_trend(assessment: &Assessment, trend: &[TrendPoint]) -> String {
     let mut out = String::with_capacity(256 * 1024);
     head(&mut out, assessment);
     for (id, heading) in SECTIONS {
@@ -52,7 +60,10 @@ pub fn render(assessment: &Assessment) -> String {
             "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{heading}</h2>"
         );
         match id {
-            "summary" => summary::write(&mut out, assessment),
+            "summary" => {
+                summary::write(&mut out, assessment);
+                trend::write(&mut out, trend);
+            }
             "matrix" => matrix::write(&mut out, assessment),
             "roadmap" => roadmap::write(&mut out, assessment),
             "diagram" => diagram(&mut out, assessment),

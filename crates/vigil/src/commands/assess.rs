@@ -71,25 +71,29 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
         color: output::use_color(cli.color),
         top: 10,
     };
+    // Saved before the reports are written, so the HTML report can show the trend including this run; a
+    // failed save is reported after them, since the reports do not depend on it.
+    let saved = save(cli, args, &assessment);
+    let trend = match &saved {
+        Ok(Some((store, scope))) => trend(store, scope, None),
+        _ => Vec::new(),
+    };
+    let render = |format: Format, options: &vigil_report::terminal::Options| match format {
+        Format::Html => vigil_report::html::render_with_trend(&assessment, &trend),
+        other => vigil_report::render(other, &assessment, options),
+    };
     if let Some(dir) = &args.out {
         fs::create_dir_all(dir)?;
+        let plain = vigil_report::terminal::Options {
+            color: false,
+            ..terminal.clone()
+        };
         for format in [Format::Json, Format::Md, Format::Html, Format::Sarif] {
-            let plain = vigil_report::terminal::Options {
-                color: false,
-                ..terminal.clone()
-            };
-            fs::write(
-                dir.join(format.file_name()),
-                vigil_report::render(format, &assessment, &plain),
-            )?;
+            fs::write(dir.join(format.file_name()), render(format, &plain))?;
         }
     }
-    output::stdout(&vigil_report::render(
-        report_format(args.format),
-        &assessment,
-        &terminal,
-    ))?;
-    save(cli, args, &assessment)?;
+    output::stdout(&render(report_format(args.format), &terminal))?;
+    saved?;
 
     let failing = gate.as_ref().map(|g| g.failing(&assessment)).unwrap_or_default();
     if let (Some(gate), false) = (&gate, failing.is_empty()) {
@@ -146,17 +150,45 @@ pub fn report_format(format: OutputFormat) -> Format {
     }
 }
 
-/// Saves the assessment in the history store, unless told not to. A `--baseline` run is not saved: it holds
-/// only the new findings, and saving it would mark every other finding fixed.
-fn save(cli: &Cli, args: &AssessArgs, assessment: &vigil_core::Assessment) -> anyhow::Result<()> {
+/// The scope's last 40 saved assessments up to `up_to` (all when `None`), oldest first, for the HTML
+/// report's trend. A store that cannot be read gives no trend rather than no report.
+pub fn trend(
+    store: &vigil_store::Store,
+    scope: &str,
+    up_to: Option<i64>,
+) -> Vec<vigil_report::html::TrendPoint> {
+    let rows = store.history(Some(scope), 10_000).unwrap_or_default();
+    let recent: Vec<_> = rows
+        .into_iter()
+        .filter(|row| up_to.is_none_or(|id| row.id <= id))
+        .take(40)
+        .collect();
+    recent
+        .into_iter()
+        .rev()
+        .map(|row| vigil_report::html::TrendPoint {
+            label: vigil_core::date::format(row.as_of),
+            open_by_band: row.open_by_band,
+        })
+        .collect()
+}
+
+/// Saves the assessment in the history store, unless told not to, and returns the store and the scope. A
+/// `--baseline` run is not saved: it holds only the new findings, and saving it would mark every other
+/// finding fixed.
+fn save(
+    cli: &Cli,
+    args: &AssessArgs,
+    assessment: &vigil_core::Assessment,
+) -> anyhow::Result<Option<(vigil_store::Store, String)>> {
     if args.no_save {
-        return Ok(());
+        return Ok(None);
     }
     if args.baseline.is_some() {
         if !cli.quiet {
             eprintln!("not saved: a --baseline run reports only new findings (save the full run instead)");
         }
-        return Ok(());
+        return Ok(None);
     }
     let store = super::open_store(cli)?;
     let options = vigil_store::SaveOptions {
@@ -186,7 +218,7 @@ fn save(cli: &Cli, args: &AssessArgs, assessment: &vigil_core::Assessment) -> an
             }
         );
     }
-    Ok(())
+    Ok(Some((store, saved.scope)))
 }
 
 /// `--config FILE`, else `PATH/vigil.toml` if present, else the defaults. Every problem in the file is

@@ -50,7 +50,7 @@ fn table(rows: &[vigil_store::AssessmentRow]) -> String {
 
 pub fn show(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(cli)?;
-    let (_, assessment) = store.show(args.id).map_err(|error| match error {
+    let (row, assessment) = store.show(args.id).map_err(|error| match error {
         vigil_store::StoreError::NotFound(id) => Hinted::error(
             format!("assessment {id} is not in the history store"),
             "`vigil history` lists the saved assessments",
@@ -61,10 +61,14 @@ pub fn show(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         color: output::use_color(cli.color),
         top: 10,
     };
-    output::stdout(&vigil_report::render(
-        super::assess::report_format(args.format),
-        &assessment,
-        &options,
-    ))?;
+    let text = match super::assess::report_format(args.format) {
+        // The trend as it stood at that assessment.
+        vigil_report::Format::Html => {
+            let trend = super::assess::trend(&store, &row.scope, Some(row.id));
+            vigil_report::html::render_with_trend(&assessment, &trend)
+        }
+        format => vigil_report::render(format, &assessment, &options),
+    };
+    output::stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }
