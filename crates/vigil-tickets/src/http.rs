@@ -51,6 +51,8 @@ pub struct Request {
     pub content_type: &'static str,
     /// Safe to repeat: reads, searches, updates that set absolute values.
     pub idempotent: bool,
+    /// Changes nothing on the tracker (a GET, or a search sent by POST): sent even in a dry run.
+    pub read: bool,
 }
 
 impl Request {
@@ -61,6 +63,19 @@ impl Request {
             body: None,
             content_type: "application/json",
             idempotent: true,
+            read: true,
+        }
+    }
+
+    /// A search sent by POST (Jira's JQL, Azure DevOps' WIQL): a read that can be repeated.
+    pub fn search(path: impl Into<String>, body: Value) -> Self {
+        Self {
+            method: Method::Post,
+            path: path.into(),
+            body: Some(body),
+            content_type: "application/json",
+            idempotent: true,
+            read: true,
         }
     }
 
@@ -71,6 +86,7 @@ impl Request {
             body: Some(body),
             content_type: "application/json",
             idempotent: matches!(method, Method::Put),
+            read: false,
         }
     }
 
@@ -85,7 +101,7 @@ impl Request {
     }
 
     fn writes(&self) -> bool {
-        self.method != Method::Get && !(self.method == Method::Post && self.idempotent)
+        !self.read
     }
 }
 
@@ -257,11 +273,28 @@ impl Http {
             Ok((status, body, _)) => Err(SinkError::Rejected {
                 host,
                 status,
-                message: error_message(&body),
+                message: self.redact(&error_message(&body)),
             }),
             Err(Failure::Timeout) => Err(SinkError::Timeout { host, attempts }),
             Err(Failure::Other(message)) => Err(SinkError::Transport(format!("{host}: {message}"))),
         }
+    }
+
+    /// The tracker's text with the credential blanked, should a server ever echo it back.
+    fn redact(&self, text: &str) -> String {
+        let mut secrets = vec![];
+        match &self.auth {
+            Auth::Bearer(token) => secrets.push(token.expose().to_owned()),
+            Auth::Basic { user, token } => {
+                secrets.push(token.expose().to_owned());
+                secrets.push(base64(format!("{user}:{}", token.expose()).as_bytes()));
+            }
+        }
+        let mut out = text.to_owned();
+        for secret in secrets.iter().filter(|s| s.len() >= 4) {
+            out = out.replace(secret.as_str(), "***");
+        }
+        out
     }
 
     fn once(&self, request: &Request, url: &str) -> Result<(u16, Value, Option<Duration>), Failure> {

@@ -6,7 +6,10 @@
 //! [`ticket::Ticket`] to its API through [`http::Http`], which holds the retry policy and keeps
 //! credentials ([`secret::Secret`]) to the configured host.
 
+pub mod azure_devops;
+pub mod github;
 pub mod http;
+pub mod jira;
 pub mod secret;
 pub mod sink;
 pub mod sync;
