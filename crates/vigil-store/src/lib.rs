@@ -16,6 +16,7 @@ mod migrations;
 mod queries;
 #[doc(hidden)]
 pub mod testing;
+pub mod tickets;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -31,6 +32,7 @@ pub use due::{Due, Trigger};
 pub use lifecycle::{Record, State};
 pub use metrics::Metrics;
 pub use queries::{AssessmentRow, Event, SaveOptions, Saved, scope_name};
+pub use tickets::TicketLink;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -170,6 +172,23 @@ impl Store {
     /// The state changes of a scope's findings, oldest first.
     pub fn events(&self, scope: &str) -> Result<Vec<Event>, StoreError> {
         self.runtime.block_on(queries::events(&self.pool, scope))
+    }
+
+    /// The tickets a tracker holds for a scope's actions.
+    pub fn ticket_links(&self, tracker: &str, scope: &str) -> Result<Vec<TicketLink>, StoreError> {
+        self.runtime.block_on(tickets::links(&self.pool, tracker, scope))
+    }
+
+    /// Saves one action's ticket as soon as a sync knows it.
+    pub fn save_ticket_link(
+        &self,
+        tracker: &str,
+        scope: &str,
+        link: &TicketLink,
+        on: Date,
+    ) -> Result<(), StoreError> {
+        self.runtime
+            .block_on(tickets::save(&self.pool, tracker, scope, link, on))
     }
 
     /// Records a reason to reassess a scope (a material change found by `vigil diff`).

@@ -10,12 +10,20 @@ use sqlx::{Executor, Row};
 use crate::{Backend, StoreError};
 
 /// Version, description, SQLite script, PostgreSQL script.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "history",
-    include_str!("../migrations/sqlite/0001_history.sql"),
-    include_str!("../migrations/postgres/0001_history.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "history",
+        include_str!("../migrations/sqlite/0001_history.sql"),
+        include_str!("../migrations/postgres/0001_history.sql"),
+    ),
+    (
+        2,
+        "tickets",
+        include_str!("../migrations/sqlite/0002_tickets.sql"),
+        include_str!("../migrations/postgres/0002_tickets.sql"),
+    ),
+];
 
 /// Key of the PostgreSQL advisory lock that serialises migrations between processes.
 const MIGRATION_LOCK: i64 = 0x7669_6769_6c00;

@@ -292,3 +292,36 @@ fn cadence_and_triggers_say_when_to_reassess() {
         assert_eq!(due[0].overdue_days, 61, "{backend}: due 2026-06-01");
     }
 }
+
+#[test]
+fn ticket_links_are_kept_per_tracker_and_scope() {
+    for test in backends() {
+        let store = Store::open(&test.url).unwrap();
+        let link = |key: &str, open: bool| vigil_store::TicketLink {
+            key: key.into(),
+            remote_id: format!("SEC-{key}"),
+            url: format!("https://acme.atlassian.net/browse/SEC-{key}"),
+            open,
+            content_hash: "abc".into(),
+        };
+        store
+            .save_ticket_link("jira", "shop", &link("1", true), date!(2026 - 01 - 01))
+            .unwrap();
+        store
+            .save_ticket_link("jira", "shop", &link("2", true), date!(2026 - 01 - 01))
+            .unwrap();
+        store
+            .save_ticket_link("jira", "shop", &link("1", false), date!(2026 - 01 - 02))
+            .unwrap();
+        store
+            .save_ticket_link("github", "shop", &link("1", true), date!(2026 - 01 - 02))
+            .unwrap();
+        assert_eq!(
+            store.ticket_links("jira", "shop").unwrap(),
+            vec![link("1", false), link("2", true)],
+            "{}",
+            test.name
+        );
+        assert_eq!(store.ticket_links("jira", "other").unwrap(), vec![]);
+    }
+}

@@ -254,6 +254,10 @@ impl AzureDevOpsSink {
 }
 
 impl TicketSink for AzureDevOpsSink {
+    fn recorded(&self) -> Vec<Request> {
+        self.http.recorded()
+    }
+
     fn name(&self) -> &'static str {
         "azure-devops"
     }

@@ -157,6 +157,10 @@ impl GitHubSink {
 }
 
 impl TicketSink for GitHubSink {
+    fn recorded(&self) -> Vec<Request> {
+        self.http.recorded()
+    }
+
     fn name(&self) -> &'static str {
         "github"
     }

@@ -213,6 +213,10 @@ impl JiraSink {
 }
 
 impl TicketSink for JiraSink {
+    fn recorded(&self) -> Vec<Request> {
+        self.http.recorded()
+    }
+
     fn name(&self) -> &'static str {
         "jira"
     }

@@ -86,6 +86,11 @@ pub trait TicketSink {
     /// The ticket's current state as the tracker has it; `None` when it was deleted.
     fn get(&self, id: &str) -> Result<Option<RemoteTicket>, SinkError>;
 
+    /// The writes a dry run would have sent, with their exact payloads.
+    fn recorded(&self) -> Vec<crate::http::Request> {
+        Vec::new()
+    }
+
     /// Marks a duplicate created by a race (closes it with a link to the one kept).
     fn close_duplicate(&self, id: &str, kept: &RemoteTicket) -> Result<(), SinkError> {
         self.close(

@@ -77,6 +77,9 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Scopes whose next assessment is due: their cadence ran out, or a material change was recorded.
     Due(DueArgs),
+    /// Hand the roadmap to a tracker: one ticket per action in Jira, Azure DevOps or GitHub Issues.
+    #[command(subcommand)]
+    Tickets(TicketsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +117,48 @@ pub struct MetricsArgs {
 
     #[arg(long, value_enum, default_value_t = MetricsFormat::Term)]
     pub format: MetricsFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TicketsCommand {
+    /// Create, update, close and reopen tickets from the latest saved assessment of the repository, idempotently.
+    Sync(TicketsSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TicketsSyncArgs {
+    /// The repository whose latest saved assessment is handed over (its vigil.toml has `[tickets]`).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// The tracker, configured in `[tickets.<tracker>]`.
+    #[arg(long, value_enum)]
+    pub to: Tracker,
+
+    /// Print the exact requests that would change the tracker instead of sending them (reads still go).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Scope configuration [default: PATH/vigil.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Tracker {
+    Jira,
+    AzureDevops,
+    Github,
+}
+
+impl Tracker {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Jira => "jira",
+            Self::AzureDevops => "azure-devops",
+            Self::Github => "github",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::history::show(&cli, args),
         Command::Metrics(args) => commands::metrics::run(&cli, args),
         Command::Due(args) => commands::due::run(&cli, args),
+        Command::Tickets(command) => commands::tickets::run(&cli, command),
     };
     match result {
         Ok(code) => code,

@@ -358,6 +358,111 @@ pub struct SecretSettings {
     pub allow: Vec<SecretAllow>,
 }
 
+/// A tracker's name, its settings (each a string or a list) and the ones it requires.
+pub type Tracker = (&'static str, &'static [(&'static str, SettingKind)], &'static [&'static str]);
+
+/// The trackers `vigil tickets sync --to` knows, and the settings each takes (string or list). Credentials
+/// are never settings: only the name of the environment variable (`token_env`) or file (`token_file`)
+/// that holds them.
+pub const TRACKERS: &[Tracker] = &[
+    (
+        "github",
+        &[
+            ("base_url", SettingKind::Text),
+            ("repository", SettingKind::Text),
+            ("milestone", SettingKind::Text),
+            ("labels", SettingKind::List),
+            ("token_env", SettingKind::Text),
+            ("token_file", SettingKind::Text),
+        ],
+        &["repository"],
+    ),
+    (
+        "jira",
+        &[
+            ("base_url", SettingKind::Text),
+            ("project", SettingKind::Text),
+            ("issue_type", SettingKind::Text),
+            ("email", SettingKind::Text),
+            ("priority_critical", SettingKind::Text),
+            ("priority_high", SettingKind::Text),
+            ("priority_medium", SettingKind::Text),
+            ("priority_low", SettingKind::Text),
+            ("components", SettingKind::List),
+            ("parent", SettingKind::Text),
+            ("done_transition", SettingKind::Text),
+            ("reopen_transition", SettingKind::Text),
+            ("token_env", SettingKind::Text),
+            ("token_file", SettingKind::Text),
+        ],
+        &["base_url", "project"],
+    ),
+    (
+        "azure-devops",
+        &[
+            ("organization_url", SettingKind::Text),
+            ("project", SettingKind::Text),
+            ("work_item_type", SettingKind::Text),
+            ("area_path", SettingKind::Text),
+            ("iteration_path", SettingKind::Text),
+            ("parent", SettingKind::Text),
+            ("done_state", SettingKind::Text),
+            ("reopen_state", SettingKind::Text),
+            ("token_env", SettingKind::Text),
+            ("token_file", SettingKind::Text),
+        ],
+        &["organization_url", "project"],
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingKind {
+    Text,
+    List,
+}
+
+/// One tracker's settings, as written in `[tickets.<tracker>]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TrackerSettings {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub text: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lists: BTreeMap<String, Vec<String>>,
+}
+
+impl TrackerSettings {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.text.get(key).map(String::as_str)
+    }
+
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.lists.get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// `[tickets]`: which actions become tickets and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketSettings {
+    /// Actions of these bands get a ticket. Default: critical and high.
+    pub bands: Vec<Band>,
+    /// A web link to a file line: `{commit}`, `{path}` and `{line}` are filled in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// Settings per tracker name (`github`, `jira`, `azure-devops`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trackers: BTreeMap<String, TrackerSettings>,
+}
+
+impl Default for TicketSettings {
+    fn default() -> Self {
+        Self {
+            bands: vec![Band::Critical, Band::High],
+            source_url: None,
+            trackers: BTreeMap::new(),
+        }
+    }
+}
+
 /// The validated configuration of one assessment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Scope {
@@ -392,6 +497,8 @@ pub struct Scope {
     pub secrets: SecretSettings,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triage: Vec<TriageEntry>,
+    #[serde(default)]
+    pub tickets: TicketSettings,
 }
 
 /// Without an industry or `cadence_days`, a scope is due for reassessment every quarter.

@@ -12,10 +12,12 @@ use toml::de::{DeTable, DeValue};
 
 use super::{
     AssetOverride, BandThresholds, DiscoverSettings, Industry, Objective, RiskPreset, SLA_PRESETS, Scope,
-    SecretAllow, SlaPolicy, TriageEntry, TriageStatus,
+    SecretAllow, SettingKind, SlaPolicy, TRACKERS, TicketSettings, TrackerSettings, TriageEntry,
+    TriageStatus,
 };
 use crate::asset::{Criticality, DataClass};
 use crate::diagnostic::Diagnostic;
+use crate::score::Band;
 use crate::text::LineIndex;
 
 /// Every problem found in a configuration file.
@@ -69,8 +71,9 @@ struct Checker<'a> {
 }
 
 const ROOT_KEYS: &[&str] = &[
-    "scope", "discover", "risk", "sla", "override", "secrets", "triage",
+    "scope", "discover", "risk", "sla", "override", "secrets", "triage", "tickets",
 ];
+const TICKETS_KEYS: &[&str] = &["bands", "source_url", "github", "jira", "azure-devops"];
 const SECRETS_KEYS: &[&str] = &["allow"];
 const SECRET_ALLOW_KEYS: &[&str] = &["path", "fingerprint", "detector", "reason"];
 const SCOPE_KEYS: &[&str] = &[
@@ -138,6 +141,9 @@ impl Checker<'_> {
         }
         if let Some(value) = get(root, "triage") {
             scope.triage = self.triage(value);
+        }
+        if let Some(table) = self.section(root, "tickets") {
+            scope.tickets = self.tickets(table);
         }
         if let Some(table) = self.section(root, "sla") {
             scope.sla = self.sla_section(table);
@@ -284,6 +290,71 @@ impl Checker<'_> {
             );
         }
         bands
+    }
+
+    fn tickets(&mut self, table: &DeTable<'_>) -> TicketSettings {
+        self.known_keys("tickets.", table, TICKETS_KEYS);
+        let mut settings = TicketSettings::default();
+        if let Some(v) = get(table, "bands") {
+            let options: Vec<_> = Band::ALL.iter().map(|b| (b.as_str(), *b)).collect();
+            settings.bands = self.choices("tickets.bands", v, &options);
+        }
+        if let Some(v) = get(table, "source_url") {
+            settings.source_url = self.string("tickets.source_url", v);
+        }
+        for (tracker, keys, required) in TRACKERS {
+            let Some(section) = self.section(table, tracker) else {
+                continue;
+            };
+            let prefix = format!("tickets.{tracker}.");
+            let mut names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+            // A pasted credential gets its own message, and the file stays free of secrets.
+            for key in ["token", "password", "api_key", "pat"] {
+                if let Some(v) = get(section, key) {
+                    names.push(key);
+                    self.problem(
+                        v.span(),
+                        format!(
+                            "`{prefix}{key}`: credentials are not read from vigil.toml; put it in an environment \
+                             variable and name that with `{prefix}token_env` (or a file with `token_file`)"
+                        ),
+                    );
+                }
+            }
+            self.known_keys(&prefix, section, &names);
+            let mut tracker_settings = TrackerSettings::default();
+            for (key, kind) in *keys {
+                let Some(v) = get(section, key) else {
+                    continue;
+                };
+                let name = format!("{prefix}{key}");
+                match kind {
+                    SettingKind::Text => {
+                        if let Some(text) = self.string(&name, v) {
+                            tracker_settings.text.insert((*key).to_owned(), text);
+                        }
+                    }
+                    SettingKind::List => {
+                        let items = self.strings(&name, v).into_iter().map(|(s, _)| s).collect();
+                        tracker_settings.lists.insert((*key).to_owned(), items);
+                    }
+                }
+            }
+            for key in *required {
+                if tracker_settings.get(key).is_none() && get(section, key).is_none() {
+                    let span = get(table, tracker).map_or(0..0, Spanned::span);
+                    self.problem(span, format!("`[tickets.{tracker}]` needs `{key}`"));
+                }
+            }
+            if let (Some(_), Some(v)) = (tracker_settings.get("token_env"), get(section, "token_file")) {
+                self.problem(
+                    v.span(),
+                    format!("`{prefix}token_env` and `{prefix}token_file` both given: keep one"),
+                );
+            }
+            settings.trackers.insert((*tracker).to_owned(), tracker_settings);
+        }
+        settings
     }
 
     fn weights(&mut self, table: &DeTable<'_>) -> std::collections::BTreeMap<String, f32> {
@@ -854,7 +925,7 @@ hihg = 30
                 "vigil.toml:7: error: `discover.max_file_size` must be a positive size in bytes or with a unit (\"512 KiB\", \"8 MiB\"), found \"lots\"",
                 "vigil.toml:10: error: `sla.critical` must be an integer from 1 to 3650, found 0",
                 "vigil.toml:11: error: unknown key `sla.hihg`; did you mean `sla.high`?",
-                "vigil.toml:13: error: unknown key `colour`; expected one of: scope, discover, risk, sla, override, secrets, triage",
+                "vigil.toml:13: error: unknown key `colour`; expected one of: scope, discover, risk, sla, override, secrets, triage, tickets",
             ]
         );
     }
@@ -1040,6 +1111,30 @@ justification = "because"
             problems("[scope]\nindustry = \"custom\"\n"),
             vec![
                 "vigil.toml:2: error: `industry = \"custom\"` needs `scope.cadence_days`: how many days between assessments"
+            ]
+        );
+    }
+
+    #[test]
+    fn ticket_trackers_are_read_and_checked() {
+        let scope = parse(
+            "vigil.toml",
+            "[tickets]\nbands = [\"critical\"]\nsource_url = \"https://github.com/acme/shop/blob/{commit}/{path}#L{line}\"\n\n[tickets.github]\nrepository = \"acme/shop\"\nlabels = [\"security\"]\n\n[tickets.jira]\nbase_url = \"https://acme.atlassian.net\"\nproject = \"SEC\"\nemail = \"bot@acme.example\"\n",
+        )
+        .unwrap();
+        assert_eq!(scope.tickets.bands, vec![Band::Critical]);
+        assert_eq!(
+            scope.tickets.trackers["github"].get("repository"),
+            Some("acme/shop")
+        );
+        assert_eq!(scope.tickets.trackers["github"].list("labels"), vec!["security"]);
+        assert_eq!(scope.tickets.trackers["jira"].get("project"), Some("SEC"));
+        assert_eq!(
+            problems("[tickets.jira]\nproject = \"SEC\"\ntoken = \"abc\"\n\n[tickets.trello]\n"),
+            vec![
+                "vigil.toml:1: error: `[tickets.jira]` needs `base_url`",
+                "vigil.toml:3: error: `tickets.jira.token`: credentials are not read from vigil.toml; put it in an environment variable and name that with `tickets.jira.token_env` (or a file with `token_file`)",
+                "vigil.toml:5: error: unknown key `tickets.trello`; expected one of: bands, source_url, github, jira, azure-devops",
             ]
         );
     }

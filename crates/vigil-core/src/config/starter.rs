@@ -62,6 +62,24 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # owner = "@acme/payments"
 # expires = 2027-03-31           # required for accepted; expired entries stop applying and say so
 # justification = "vulnerable_code_not_in_execute_path"   # not-affected only: an OpenVEX label
+
+[tickets]                        # `vigil tickets sync --to github|jira|azure-devops`
+# bands = ["critical", "high"]   # actions of these bands get a ticket
+# source_url = "https://github.com/acme/shop/blob/{commit}/{path}#L{line}"   # links to evidence lines
+# Credentials are never written here: token_env names the environment variable holding the token
+# (defaults: GITHUB_TOKEN, VIGIL_JIRA_TOKEN, VIGIL_AZURE_DEVOPS_TOKEN), or token_file a file.
+# [tickets.github]
+# repository = "acme/shop"       # base_url = "https://ghe.example.com/api/v3" for GitHub Enterprise
+# labels = ["security"]
+# [tickets.jira]
+# base_url = "https://acme.atlassian.net"
+# project = "SEC"
+# email = "vigil-bot@acme.example" # Jira Cloud: API token with this account; without it, a bearer PAT
+# issue_type = "Task"
+# [tickets.azure-devops]
+# organization_url = "https://dev.azure.com/acme"
+# project = "Shop"
+# area_path = "Shop\\Security"
 "#;
 
 #[cfg(test)]

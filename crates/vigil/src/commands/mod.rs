@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod model;
 pub mod rules;
 pub mod schema;
+pub mod tickets;
 
 use std::path::{Path, PathBuf};
 
