@@ -15,6 +15,10 @@ pub mod sink;
 pub mod sync;
 pub mod ticket;
 
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub mod testing;
+
 pub use secret::Secret;
 pub use sink::{RemoteTicket, SinkError, TicketSink};
 pub use sync::{Link, Outcome, Report, sync};

@@ -6,8 +6,6 @@
 
 use std::cell::{Cell, RefCell};
 
-use time::macros::date;
-use vigil_core::Band;
 use vigil_tickets::sink::{RemoteTicket, SinkError, TicketSink};
 use vigil_tickets::sync::{Link, Outcome, sync};
 use vigil_tickets::ticket::Ticket;
@@ -137,25 +135,7 @@ impl TicketSink for FakeTracker {
     }
 }
 
-fn ticket(action: &str, title: &str) -> Ticket {
-    Ticket {
-        key: format!("vigil-{action}"),
-        action_id: action.into(),
-        scope: "shop".into(),
-        title: title.into(),
-        band: Band::High,
-        due: date!(2026 - 12 - 27),
-        sla_days: 30,
-        owner: Some("@shop/platform".into()),
-        labels: vec!["vigil".into()],
-        summary: "why".into(),
-        findings: vec![],
-        steps: vec!["fix it".into()],
-        verify: vec![],
-        references: vec![],
-        compliance: vec![],
-    }
-}
+use vigil_tickets::testing::ticket;
 
 /// Runs a sync and returns its outcomes by key, keeping the saved links in `links`.
 fn run(tracker: &FakeTracker, wanted: &[Ticket], links: &mut Vec<Link>) -> Vec<(String, Outcome)> {

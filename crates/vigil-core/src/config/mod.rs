@@ -359,7 +359,11 @@ pub struct SecretSettings {
 }
 
 /// A tracker's name, its settings (each a string or a list) and the ones it requires.
-pub type Tracker = (&'static str, &'static [(&'static str, SettingKind)], &'static [&'static str]);
+pub type Tracker = (
+    &'static str,
+    &'static [(&'static str, SettingKind)],
+    &'static [&'static str],
+);
 
 /// The trackers `vigil tickets sync --to` knows, and the settings each takes (string or list). Credentials
 /// are never settings: only the name of the environment variable (`token_env`) or file (`token_file`)

@@ -2,6 +2,7 @@
 //! roadmap action. The tracker's settings come from `[tickets.<tracker>]` in vigil.toml; the credential
 //! only from the environment variable or file they name.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -50,12 +51,25 @@ fn sync(cli: &Cli, args: &TicketsSyncArgs) -> anyhow::Result<ExitCode> {
     let links = vigil_tickets::SourceLinks {
         template: scope.tickets.source_url.clone(),
     };
+    // A ticket is due when its earliest finding is, counted from when the history first saw it (or saw it
+    // come back), not from the day of the latest run: re-running vigil must not push deadlines out.
+    let due: HashMap<String, time::Date> = store
+        .findings(&name)?
+        .into_iter()
+        .map(|r| (r.display_id, r.due))
+        .collect();
     let wanted: Vec<vigil_tickets::Ticket> = assessment
         .roadmap
         .actions
         .iter()
         .filter(|a| scope.tickets.bands.contains(&a.band))
-        .map(|a| vigil_tickets::from_action(a, &assessment, &links))
+        .map(|a| {
+            let mut ticket = vigil_tickets::from_action(a, &assessment, &links);
+            if let Some(earliest) = a.findings.iter().filter_map(|id| due.get(id)).min() {
+                ticket.due = *earliest;
+            }
+            ticket
+        })
         .collect();
     let configured = sink(args.to, &settings, args.dry_run)?;
     let known: Vec<Link> = store
