@@ -154,6 +154,15 @@ impl Store {
             .block_on(queries::save(&self.pool, self.backend, assessment, options))
     }
 
+    /// When each finding's SLA clock started, by display id: its first sighting or its reopening in the
+    /// history, else the assessment's own date.
+    pub fn sla_starts(
+        &self,
+        assessment: &Assessment,
+    ) -> Result<std::collections::HashMap<String, Date>, StoreError> {
+        self.runtime.block_on(queries::sla_starts(&self.pool, assessment))
+    }
+
     /// Saved assessments, newest first, optionally of one scope.
     pub fn history(&self, scope: Option<&str>, limit: u32) -> Result<Vec<AssessmentRow>, StoreError> {
         self.runtime.block_on(queries::history(&self.pool, scope, limit))

@@ -184,6 +184,39 @@ pub async fn save(
     Ok(Saved { id, scope, entered })
 }
 
+/// When each finding's SLA clock started as the history sees it: its first sighting, or its reopening;
+/// this run's date for a finding the history has not seen. Keyed by display id.
+pub async fn sla_starts(pool: &AnyPool, a: &Assessment) -> Result<HashMap<String, Date>, StoreError> {
+    let scope = scope_name(a);
+    let mut tx = pool.begin().await?;
+    let mut previous: HashMap<String, Record> = fetch_active(&mut tx, &scope)
+        .await?
+        .into_iter()
+        .map(|r| (r.fingerprint.clone(), r))
+        .collect();
+    let seen: Vec<&str> = a.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    for record in fetch_fixed_among(&mut tx, &scope, &seen).await? {
+        previous.insert(record.fingerprint.clone(), record);
+    }
+    tx.rollback().await?;
+    let at = Sighting {
+        assessment: 0,
+        on: a.as_of,
+        stage: None,
+        dependencies_checked: a.advisory_db.is_some(),
+        sla: &a.scope.sla,
+    };
+    Ok(a.findings
+        .iter()
+        .map(|f| {
+            (
+                f.id.clone(),
+                lifecycle::seen(previous.get(&f.fingerprint), f, &at).0.sla_start,
+            )
+        })
+        .collect())
+}
+
 type Tx = sqlx::Transaction<'static, Any>;
 
 const RECORD_COLUMNS: &str = "fingerprint, display_id, kind, title, rule, band, state, first_seen_assessment, \

@@ -380,3 +380,49 @@ fn diff_of_saved_assessments_records_reassessment_triggers() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("assessment #9 is not in the history store"));
 }
+
+/// A finding's deadline counts from when the history first saw it: assessing again ten days later does
+/// not push the roadmap's due dates out; without the history (`--no-save`) they count from the run's day.
+#[test]
+fn due_dates_count_from_the_first_sighting() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    repository(dir.path());
+    let db = format!("sqlite://{}", home.path().join("h.db").display());
+    let advisories = workspace().join("examples/shop-advisories");
+    let dues = |as_of: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "assess",
+            dir.path().to_str().unwrap(),
+            "--advisories",
+            advisories.to_str().unwrap(),
+            "--as-of",
+            as_of,
+            "--database",
+            db.as_str(),
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let output = vigil(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let document: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        document["roadmap"]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["due"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = dues("2026-01-01", &[]);
+    assert_eq!(
+        dues("2026-01-11", &[]),
+        first,
+        "the same deadlines ten days later"
+    );
+    let unsaved = dues("2026-01-11", &["--no-save"]);
+    assert_ne!(
+        unsaved, first,
+        "without the history, deadlines count from the run's day"
+    );
+}

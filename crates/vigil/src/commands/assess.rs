@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
     let advisories = super::Advisories::load(&home, &args.advisories, &progress)?;
 
     let on_stage = |stage: &str| progress.set_message(stage.to_owned());
-    let assessment = vigil_engine::assess(
+    let mut assessment = vigil_engine::assess(
         &args.path,
         vigil_engine::Options {
             scope,
@@ -73,7 +73,7 @@ pub fn run(cli: &Cli, args: &AssessArgs) -> anyhow::Result<ExitCode> {
     };
     // Saved before the reports are written, so the HTML report can show the trend including this run; a
     // failed save is reported after them, since the reports do not depend on it.
-    let saved = save(cli, args, &assessment);
+    let saved = save(cli, args, &mut assessment);
     let trend = match &saved {
         Ok(Some((store, scope))) => trend(store, scope, None),
         _ => Vec::new(),
@@ -179,7 +179,7 @@ pub fn trend(
 fn save(
     cli: &Cli,
     args: &AssessArgs,
-    assessment: &vigil_core::Assessment,
+    assessment: &mut vigil_core::Assessment,
 ) -> anyhow::Result<Option<(vigil_store::Store, String)>> {
     if args.no_save {
         return Ok(None);
@@ -191,6 +191,14 @@ fn save(
         return Ok(None);
     }
     let store = super::open_store(cli)?;
+    // Deadlines count from when the history first saw a finding (or saw it come back), so a daily run does
+    // not push them out; the SLA days stay the plan's.
+    let started = store.sla_starts(assessment)?;
+    for action in &mut assessment.roadmap.actions {
+        if let Some(earliest) = action.findings.iter().filter_map(|id| started.get(id)).min() {
+            action.due = earliest.saturating_add(time::Duration::days(i64::from(action.sla_days)));
+        }
+    }
     let options = vigil_store::SaveOptions {
         stage: args.stage.map(|s| s.as_str().to_owned()),
         cadence_days: assessment.scope.cadence_days(),

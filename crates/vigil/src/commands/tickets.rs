@@ -51,12 +51,12 @@ fn sync(cli: &Cli, args: &TicketsSyncArgs) -> anyhow::Result<ExitCode> {
     let links = vigil_tickets::SourceLinks {
         template: scope.tickets.source_url.clone(),
     };
-    // A ticket is due when its earliest finding is, counted from when the history first saw it (or saw it
-    // come back), not from the day of the latest run: re-running vigil must not push deadlines out.
-    let due: HashMap<String, time::Date> = store
+    // The saved assessment's actions are already due from when the history first saw their findings (see
+    // `vigil assess`); the lifecycle records say the same for runs saved before that was so.
+    let started: HashMap<String, time::Date> = store
         .findings(&name)?
         .into_iter()
-        .map(|r| (r.display_id, r.due))
+        .map(|r| (r.display_id, r.sla_start))
         .collect();
     let wanted: Vec<vigil_tickets::Ticket> = assessment
         .roadmap
@@ -65,8 +65,8 @@ fn sync(cli: &Cli, args: &TicketsSyncArgs) -> anyhow::Result<ExitCode> {
         .filter(|a| scope.tickets.bands.contains(&a.band))
         .map(|a| {
             let mut ticket = vigil_tickets::from_action(a, &assessment, &links);
-            if let Some(earliest) = a.findings.iter().filter_map(|id| due.get(id)).min() {
-                ticket.due = *earliest;
+            if let Some(earliest) = a.findings.iter().filter_map(|id| started.get(id)).min() {
+                ticket.due = earliest.saturating_add(time::Duration::days(i64::from(a.sla_days)));
             }
             ticket
         })
