@@ -1,6 +1,11 @@
-//! Jira Cloud and Data Center (REST v3): one issue per action, found again by a label carrying the
-//! action's key, with the content hash kept as a second label (`vigil-hash-…`) so a sync that lost its
-//! links can still tell an unchanged ticket from a stale one.
+//! Jira Cloud (REST v3) and Jira Data Center / Server (REST v2): one issue per action, found again by a
+//! label carrying the action's key, with the content hash kept as a second label (`vigil-hash-…`) so a
+//! sync that lost its links can still tell an unchanged ticket from a stale one.
+//!
+//! The two deployments share the issue, transition and label model; they differ in the API version, the
+//! search (Cloud: `POST /search/jql` paged by token; Data Center: `GET /search` paged by offset) and the
+//! rich text: Atlassian Document Format on Cloud, a wiki-markup string on Data Center, in which every
+//! character of the ticket's own text is escaped so a finding title cannot add a link or a macro.
 //!
 //! Jira assigns by account id, which a roadmap owner (`@org/team`, `Name <email>`) is not, so the owner is
 //! named in the description instead of set as assignee. Closing and reopening go through the workflow:
@@ -37,6 +42,36 @@ pub struct JiraConfig {
     pub done_transition: Option<String>,
     /// The transition that reopens; default: the first into status category `new` or `indeterminate`.
     pub reopen_transition: Option<String>,
+    /// `cloud` (default) or `data-center` (also Jira Server: REST v2, wiki-markup descriptions).
+    pub deployment: Option<String>,
+}
+
+/// Which Jira the site runs: the API version and the rich-text format follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deployment {
+    /// REST v3, Atlassian Document Format.
+    Cloud,
+    /// Data Center or Server: REST v2 only, descriptions and comments as wiki markup.
+    DataCenter,
+}
+
+impl Deployment {
+    /// The configured name; empty or absent is Cloud, anything unknown is `None`.
+    pub fn parse(value: Option<&str>) -> Option<Self> {
+        match non_empty(value) {
+            None | Some("cloud") => Some(Self::Cloud),
+            Some("data-center") => Some(Self::DataCenter),
+            Some(_) => None,
+        }
+    }
+
+    /// The root every REST path is under.
+    fn api(self) -> &'static str {
+        match self {
+            Self::Cloud => "/rest/api/3",
+            Self::DataCenter => "/rest/api/2",
+        }
+    }
 }
 
 impl JiraConfig {
@@ -59,8 +94,6 @@ fn non_empty(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
-const SEARCH_PATH: &str = "/rest/api/3/search/jql";
-const ISSUE_PATH: &str = "/rest/api/3/issue";
 /// The label prefix holding the content hash; distinct from the key prefix followed by an action id.
 const HASH_LABEL_PREFIX: &str = "vigil-hash-";
 /// Jira refuses longer summaries.
@@ -75,6 +108,7 @@ pub const DRY_RUN_ID: &str = "dry-run";
 pub struct JiraSink {
     http: Http,
     config: JiraConfig,
+    deployment: Deployment,
 }
 
 impl JiraSink {
@@ -90,8 +124,31 @@ impl JiraSink {
         if config.project.trim().is_empty() {
             return Err(SinkError::Transport("jira: no project key configured".to_owned()));
         }
+        let deployment = Deployment::parse(config.deployment.as_deref()).ok_or_else(|| {
+            SinkError::Transport(format!(
+                "jira: unknown deployment `{}` (expected cloud or data-center)",
+                config.deployment.as_deref().unwrap_or_default()
+            ))
+        })?;
         let http = Http::new(&config.base_url, auth, credential_variable, retry, dry_run)?;
-        Ok(Self { http, config })
+        Ok(Self {
+            http,
+            config,
+            deployment,
+        })
+    }
+
+    pub fn deployment(&self) -> Deployment {
+        self.deployment
+    }
+
+    /// `/rest/api/N/issue`, or one issue under it.
+    fn issue_path(&self, id: Option<&str>) -> String {
+        let root = format!("{}/issue", self.deployment.api());
+        match id {
+            Some(id) => format!("{root}/{}", percent_encode(id)),
+            None => root,
+        }
     }
 
     /// The writes a dry run would have sent, with their exact payloads.
@@ -120,7 +177,11 @@ impl JiraSink {
         if creating {
             fields.insert("issuetype".into(), json!({ "name": self.config.issue_type() }));
         }
-        fields.insert("description".into(), description(ticket));
+        let description = match self.deployment {
+            Deployment::Cloud => adf_description(ticket),
+            Deployment::DataCenter => Value::String(wiki_description(ticket)),
+        };
+        fields.insert("description".into(), description);
         fields.insert("labels".into(), json!(labels(ticket)));
         fields.insert(
             "priority".into(),
@@ -184,12 +245,16 @@ impl JiraSink {
         named: Option<&str>,
         categories: &[&str],
     ) -> Result<(), SinkError> {
-        let issue = format!("{ISSUE_PATH}/{}", path_segment(id));
+        let issue = self.issue_path(Some(id));
+        let body = match self.deployment {
+            Deployment::Cloud => adf_comment(comment),
+            Deployment::DataCenter => Value::String(wiki::line_start(comment)),
+        };
         // Not idempotent: a repeated comment would show twice.
         self.http.send(Request::send(
             Method::Post,
             format!("{issue}/comment"),
-            json!({ "body": comment_document(comment) }),
+            json!({ "body": body }),
         ))?;
         let available = self.http.send(Request::get(format!("{issue}/transitions")))?.body;
         let transition = pick_transition(&available, non_empty(named), categories).ok_or_else(|| {
@@ -212,30 +277,18 @@ impl JiraSink {
     }
 }
 
-impl TicketSink for JiraSink {
-    fn recorded(&self) -> Vec<Request> {
-        self.http.recorded()
-    }
-
-    fn name(&self) -> &'static str {
-        "jira"
-    }
-
-    fn find(&self, key: &str) -> Result<Vec<RemoteTicket>, SinkError> {
+/// The two searches by label; both answer issues in the same shape, read by [`JiraSink::remote`].
+impl JiraSink {
+    /// Cloud: `POST /rest/api/3/search/jql`, paged by `nextPageToken`.
+    fn search_by_token(&self, key: &str) -> Result<Vec<RemoteTicket>, SinkError> {
+        let path = format!("{}/search/jql", self.deployment.api());
         let mut found = Vec::new();
         let mut page_token: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let body = search_body(key, page_token.as_deref());
             // A search changes nothing, so it may be retried like a read.
-            let response = self.http.send(Request::search(SEARCH_PATH, body))?;
-            let issues = response
-                .body
-                .get("issues")
-                .and_then(Value::as_array)
-                .ok_or_else(|| self.protocol("a search answer without `issues`"))?;
-            for issue in issues {
-                found.push(self.remote(issue)?);
-            }
+            let response = self.http.send(Request::search(path.as_str(), body))?;
+            found.extend(self.issues(&response.body)?);
             let last = response.body.get("isLast").and_then(Value::as_bool) == Some(true);
             page_token = response
                 .body
@@ -247,14 +300,73 @@ impl TicketSink for JiraSink {
                 break;
             }
         }
+        Ok(found)
+    }
+
+    /// Data Center: `GET /rest/api/2/search?jql=…`, paged by `startAt`. The server may cut `maxResults`
+    /// below what was asked, so the next page starts after what actually came.
+    fn search_by_offset(&self, key: &str) -> Result<Vec<RemoteTicket>, SinkError> {
+        let jql = percent_encode(&jql(key));
+        let mut found = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let path = format!(
+                "{}/search?jql={jql}&fields={SEARCH_FIELDS}&maxResults={PAGE_SIZE}&startAt={}",
+                self.deployment.api(),
+                found.len()
+            );
+            let response = self.http.send(Request::get(path))?;
+            let page = self.issues(&response.body)?;
+            let total = response.body.get("total").and_then(Value::as_u64);
+            let granted = response.body.get("maxResults").and_then(Value::as_u64);
+            let short = (page.len() as u64) < granted.unwrap_or(u64::from(PAGE_SIZE));
+            let empty = page.is_empty();
+            found.extend(page);
+            let all_read = match total {
+                Some(total) => found.len() as u64 >= total,
+                None => short,
+            };
+            if empty || all_read {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    fn issues(&self, answer: &Value) -> Result<Vec<RemoteTicket>, SinkError> {
+        answer
+            .get("issues")
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.protocol("a search answer without `issues`"))?
+            .iter()
+            .map(|issue| self.remote(issue))
+            .collect()
+    }
+}
+
+impl TicketSink for JiraSink {
+    fn recorded(&self) -> Vec<Request> {
+        self.http.recorded()
+    }
+
+    fn name(&self) -> &'static str {
+        "jira"
+    }
+
+    fn find(&self, key: &str) -> Result<Vec<RemoteTicket>, SinkError> {
+        let mut found = match self.deployment {
+            Deployment::Cloud => self.search_by_token(key)?,
+            Deployment::DataCenter => self.search_by_offset(key)?,
+        };
         found.sort_by(|a, b| a.created.cmp(&b.created));
         Ok(found)
     }
 
     fn create(&self, ticket: &Ticket) -> Result<RemoteTicket, SinkError> {
-        let response = self
-            .http
-            .send(Request::send(Method::Post, ISSUE_PATH, self.fields(ticket, true)))?;
+        let response = self.http.send(Request::send(
+            Method::Post,
+            self.issue_path(None),
+            self.fields(ticket, true),
+        ))?;
         let key = if self.http.is_dry_run() {
             DRY_RUN_ID
         } else {
@@ -277,7 +389,7 @@ impl TicketSink for JiraSink {
     fn update(&self, id: &str, ticket: &Ticket) -> Result<(), SinkError> {
         self.http.send(Request::send(
             Method::Put,
-            format!("{ISSUE_PATH}/{}", path_segment(id)),
+            self.issue_path(Some(id)),
             self.fields(ticket, false),
         ))?;
         Ok(())
@@ -297,7 +409,7 @@ impl TicketSink for JiraSink {
     }
 
     fn get(&self, id: &str) -> Result<Option<RemoteTicket>, SinkError> {
-        let path = format!("{ISSUE_PATH}/{}?fields=status,created,labels", path_segment(id));
+        let path = format!("{}?fields={SEARCH_FIELDS}", self.issue_path(Some(id)));
         match self.http.send(Request::get(path)) {
             Ok(response) => self.remote(&response.body).map(Some),
             Err(SinkError::Rejected { status: 404, .. }) => Ok(None),
@@ -306,10 +418,18 @@ impl TicketSink for JiraSink {
     }
 }
 
+/// The fields a search or a read asks for: all [`JiraSink::remote`] needs.
+const SEARCH_FIELDS: &str = "status,created,labels";
+
+/// The issues carrying label `key`, oldest first.
+fn jql(key: &str) -> String {
+    format!("labels = \"{}\" ORDER BY created ASC", jql_escape(key))
+}
+
 fn search_body(key: &str, page_token: Option<&str>) -> Value {
     let mut body = json!({
-        "jql": format!("labels = \"{}\" ORDER BY created ASC", jql_escape(key)),
-        "fields": ["status", "created", "labels"],
+        "jql": jql(key),
+        "fields": SEARCH_FIELDS.split(',').collect::<Vec<_>>(),
         "maxResults": PAGE_SIZE,
     });
     if let (Some(token), Some(map)) = (page_token, body.as_object_mut()) {
@@ -381,8 +501,9 @@ fn pick_transition(answer: &Value, named: Option<&str>, categories: &[&str]) -> 
     }
 }
 
-/// Percent-encodes one path segment, so an id read from anywhere stays a single segment.
-fn path_segment(value: &str) -> String {
+/// Percent-encodes one path segment or query value, so an id read from anywhere stays a single segment
+/// and a JQL string a single parameter.
+fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'~') {
@@ -394,8 +515,8 @@ fn path_segment(value: &str) -> String {
     out
 }
 
-/// The description, built from the ticket's fields.
-fn description(ticket: &Ticket) -> Value {
+/// The description for Cloud, built from the ticket's fields.
+fn adf_description(ticket: &Ticket) -> Value {
     let mut blocks = vec![adf::paragraph(
         adf::Inline::default()
             .strong(ticket.band.as_str())
@@ -468,8 +589,202 @@ fn plain_items(lines: &[String]) -> Vec<adf::Inline> {
         .collect()
 }
 
-fn comment_document(comment: &str) -> Value {
+fn adf_comment(comment: &str) -> Value {
     adf::doc(vec![adf::paragraph(adf::Inline::default().text(comment))])
+}
+
+/// The description for Data Center: the same content as [`adf_description`], as Jira wiki markup.
+fn wiki_description(ticket: &Ticket) -> String {
+    let mut blocks = vec![format!(
+        "{} · due {} ({} days) · vigil action {} · scope {}",
+        wiki::strong(ticket.band.as_str()),
+        wiki::strong(&vigil_core::date::format(ticket.due)),
+        ticket.sla_days,
+        wiki::code(&ticket.action_id),
+        wiki::code(&ticket.scope),
+    )];
+    if let Some(owner) = non_empty(ticket.owner.as_deref()) {
+        blocks.push(format!("Owner: {}", wiki::strong(owner)));
+    }
+    if !ticket.summary.trim().is_empty() {
+        blocks.push(wiki::line_start(&ticket.summary));
+    }
+    if !ticket.findings.is_empty() {
+        let items = ticket.findings.iter().map(|f| {
+            let line = format!(
+                "{} {} · {} · RPN {}",
+                wiki::code(&f.id),
+                wiki::text(&f.title),
+                f.band,
+                f.rpn
+            );
+            match (&f.link, &f.location) {
+                (Some(link), Some(location)) => format!("{line} ({})", wiki::link(location, link)),
+                (Some(link), None) => format!("{line} ({})", wiki::link(link, link)),
+                (None, Some(location)) => format!("{line} ({})", wiki::code(location)),
+                (None, None) => line,
+            }
+        });
+        blocks.push(wiki::list("Findings", '*', items.collect()));
+    }
+    if !ticket.steps.is_empty() {
+        blocks.push(wiki::list("Steps", '#', wiki_items(&ticket.steps)));
+    }
+    let sections = [
+        ("How to verify", &ticket.verify),
+        ("Compliance", &ticket.compliance),
+        ("References", &ticket.references),
+    ];
+    for (title, lines) in sections {
+        if !lines.is_empty() {
+            blocks.push(wiki::list(title, '*', wiki_items(lines)));
+        }
+    }
+    blocks.push(format!(
+        "Managed by vigil: edits to this description are replaced on the next sync. Key {}.",
+        wiki::code(&ticket.key)
+    ));
+    blocks.join("\n\n")
+}
+
+/// List items from lines, with a line that is a URL made a link.
+fn wiki_items(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| {
+            let trimmed = line.trim();
+            if adf::is_web_link(trimmed) {
+                wiki::link(trimmed, trimmed)
+            } else {
+                wiki::text(line)
+            }
+        })
+        .collect()
+}
+
+/// The part of Jira wiki markup vigil writes, with every character of the ticket's text escaped.
+///
+/// Escaping follows Jira's own rule, a backslash before the character, with three exceptions that do not
+/// rely on it: a backslash becomes the entity `&#92;` (two backslashes are a line break); a link whose
+/// text holds a link separator shows the text beside the link, not in it; and a code span whose text
+/// holds a brace is plain text, since the span ends at the first `}}` whatever escapes it.
+mod wiki {
+    /// Markup wherever it stands: macros and links (`{…}`, `[…|…]`), images (`!…!`), tables, numbered
+    /// lists, bold, inserted, superscript, subscript and citations.
+    const ALWAYS_ESCAPED: &[char] = &['{', '}', '[', ']', '|', '!', '#', '*', '+', '^', '~', '?'];
+    /// Markup only at the edge of a word (`-struck-`, `_emphasis_`, `----`, `- item`): between two
+    /// letters or digits, as in `VIG-12` or `snake_case`, they stay readable.
+    const EDGE_ESCAPED: &[char] = &['-', '_'];
+
+    /// `text` as Jira shows it, never as markup. Line breaks become `\\`, so the text never starts a
+    /// line of its own and cannot open a heading, a list or a table.
+    pub(super) fn text(text: &str) -> String {
+        let chars: Vec<char> = text.chars().filter(|c| *c != '\r').collect();
+        let in_word = |at: Option<&char>| at.is_some_and(|c| c.is_alphanumeric());
+        let mut out = String::with_capacity(text.len() + text.len() / 4);
+        for (i, &c) in chars.iter().enumerate() {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            match c {
+                '\n' => out.push_str("\\\\"),
+                '\\' => out.push_str("&#92;"),
+                c if ALWAYS_ESCAPED.contains(&c)
+                    || (EDGE_ESCAPED.contains(&c) && !(in_word(before) && in_word(after))) =>
+                {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Text that begins a line: as [`text`], and a leading `h1.`…`h6.` or `bq.` is kept from making a
+    /// heading or a quote.
+    pub(super) fn line_start(raw: &str) -> String {
+        let escaped = text(raw.trim_start());
+        let bytes = escaped.as_bytes();
+        let heading = bytes.len() >= 3
+            && bytes[0].eq_ignore_ascii_case(&b'h')
+            && (b'1'..=b'6').contains(&bytes[1])
+            && bytes[2] == b'.';
+        let quote = bytes.len() >= 3 && bytes[..2].eq_ignore_ascii_case(b"bq") && bytes[2] == b'.';
+        match escaped.split_at_checked(2) {
+            Some((marker, rest)) if heading || quote => format!("{marker}\\{rest}"),
+            _ => escaped,
+        }
+    }
+
+    /// One line: markup that spans a line break does not close.
+    fn one_line(raw: &str) -> String {
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Bold; nothing for empty text, which would leave two stray asterisks.
+    pub(super) fn strong(raw: &str) -> String {
+        let line = one_line(raw);
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!("*{}*", text(&line))
+        }
+    }
+
+    /// Monospace; plain text when the text holds a brace (see the module documentation).
+    pub(super) fn code(raw: &str) -> String {
+        let line = one_line(raw);
+        if line.is_empty() || line.contains(['{', '}']) {
+            text(&line)
+        } else {
+            format!("{{{{{}}}}}", text(&line))
+        }
+    }
+
+    /// A link when `href` is a web URL; otherwise the text as code, so nothing is lost.
+    pub(super) fn link(raw: &str, href: &str) -> String {
+        if !super::adf::is_web_link(href) {
+            return code(raw);
+        }
+        let label = one_line(raw);
+        let shown_as_is = label.is_empty() || label == href;
+        let href = url(href);
+        if shown_as_is {
+            format!("[{href}]")
+        } else if label.contains(['[', ']', '|', '{', '}', '\\']) {
+            format!("{} [{href}]", text(&label))
+        } else {
+            format!("[{}|{href}]", text(&label))
+        }
+    }
+
+    /// A URL with the characters that end a link or open other markup percent-encoded; they mean the
+    /// same in a URL either way.
+    fn url(href: &str) -> String {
+        let mut out = String::with_capacity(href.len());
+        for c in href.chars() {
+            match c {
+                '[' | ']' | '|' | '{' | '}' | '!' | '\\' | '"' | '<' | '>' | '^' | '`' => {
+                    out.push_str(&format!("%{:02X}", u32::from(c)));
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// A level-3 heading and its items (`*` bullets or `#` numbers). Empty items are left out: a marker
+    /// alone on a line is not an item and would end the list.
+    pub(super) fn list(title: &str, marker: char, items: Vec<String>) -> String {
+        let mut out = format!("h3. {}", text(title));
+        for item in items.into_iter().filter(|i| !i.trim().is_empty()) {
+            out.push('\n');
+            out.push(marker);
+            out.push(' ');
+            out.push_str(&item);
+        }
+        out
+    }
 }
 
 /// The part of Atlassian Document Format vigil writes. Jira rejects a text node with an empty string, so
@@ -608,8 +923,54 @@ mod tests {
     }
 
     #[test]
+    fn wiki_text_is_never_markup() {
+        assert_eq!(
+            wiki::text("{code} [x|javascript:alert(1)] !http://e/x.png!"),
+            r"\{code\} \[x\|javascript:alert(1)\] \!http://e/x.png\!"
+        );
+        assert_eq!(
+            wiki::text("VIG-12 snake_case -x- a--b"),
+            r"VIG-12 snake_case \-x\- a\-\-b"
+        );
+        assert_eq!(wiki::text("a\\b\r\n* c"), r"a&#92;b\\\* c");
+        assert_eq!(wiki::line_start("  h1. big"), r"h1\. big");
+        assert_eq!(wiki::line_start("bq. quote"), r"bq\. quote");
+        assert_eq!(wiki::line_start("h7. fine"), "h7. fine");
+    }
+
+    #[test]
+    fn wiki_spans_and_links_stay_closed() {
+        assert_eq!(wiki::code("VA-1"), "{{VA-1}}");
+        assert_eq!(wiki::code("a}"), r"a\}");
+        assert_eq!(wiki::code(" \n "), "");
+        assert_eq!(wiki::strong(""), "");
+        assert_eq!(
+            wiki::link("a.json:1", "https://h/x|y]"),
+            "[a.json:1|https://h/x%7Cy%5D]"
+        );
+        assert_eq!(
+            wiki::link("x|javascript:alert(1)", "https://h/"),
+            r"x\|javascript:alert(1) [https://h/]"
+        );
+        assert_eq!(wiki::link("x", "javascript:alert(1)"), "{{x}}");
+        assert_eq!(wiki::link("https://h/", "https://h/"), "[https://h/]");
+    }
+
+    #[test]
+    fn deployments_are_named_cloud_or_data_center() {
+        assert_eq!(Deployment::parse(None), Some(Deployment::Cloud));
+        assert_eq!(Deployment::parse(Some(" ")), Some(Deployment::Cloud));
+        assert_eq!(Deployment::parse(Some("cloud")), Some(Deployment::Cloud));
+        assert_eq!(
+            Deployment::parse(Some("data-center")),
+            Some(Deployment::DataCenter)
+        );
+        assert_eq!(Deployment::parse(Some("server")), None);
+    }
+
+    #[test]
     fn ids_stay_one_path_segment() {
-        assert_eq!(path_segment("SEC-12"), "SEC-12");
-        assert_eq!(path_segment("../x?y"), "%2E%2E%2Fx%3Fy");
+        assert_eq!(percent_encode("SEC-12"), "SEC-12");
+        assert_eq!(percent_encode("../x?y"), "%2E%2E%2Fx%3Fy");
     }
 }

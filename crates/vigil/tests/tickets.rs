@@ -17,6 +17,7 @@ use assert_cmd::Command;
 use common::{stderr, stdout, workspace};
 use serde_json::Value;
 use tempfile::TempDir;
+use vigil_tickets::jira::Deployment;
 use vigil_tickets::testing::azure_devops::{AzureDevOpsSettings, FakeAzureDevOps};
 use vigil_tickets::testing::github::{FakeGitHub, GitHubSettings};
 use vigil_tickets::testing::jira::{FakeJira, JiraSettings};
@@ -117,6 +118,8 @@ resource "aws_s3_bucket_policy" "images" {
 enum Tracker {
     GitHub,
     Jira,
+    /// Jira Data Center: REST v2, wiki-markup descriptions, a bearer personal access token.
+    JiraDataCenter,
     AzureDevOps,
 }
 
@@ -125,19 +128,20 @@ impl Tracker {
     fn name(self) -> &'static str {
         match self {
             Self::GitHub => "github",
-            Self::Jira => "jira",
+            Self::Jira | Self::JiraDataCenter => "jira",
             Self::AzureDevOps => "azure-devops",
         }
     }
 
     fn token(self) -> String {
-        format!("s3cr3t-token-for-tests-{}", self.name())
+        let variant = if self == Self::JiraDataCenter { "-dc" } else { "" };
+        format!("s3cr3t-token-for-tests-{}{variant}", self.name())
     }
 
     /// What sending the token as Basic authentication would show: base64 of `user:token`.
     fn basic_user(self) -> &'static str {
         match self {
-            Self::GitHub | Self::AzureDevOps => "",
+            Self::GitHub | Self::AzureDevOps | Self::JiraDataCenter => "",
             Self::Jira => JIRA_EMAIL,
         }
     }
@@ -145,7 +149,7 @@ impl Tracker {
     /// The `Authorization` header the tracker expects, the only place the token may travel.
     fn authorization(self) -> String {
         match self {
-            Self::GitHub => format!("Bearer {}", self.token()),
+            Self::GitHub | Self::JiraDataCenter => format!("Bearer {}", self.token()),
             Self::Jira | Self::AzureDevOps => basic_authorization(self.basic_user(), &self.token()),
         }
     }
@@ -156,6 +160,7 @@ impl Tracker {
         match self {
             Self::GitHub => req.method != "GET",
             Self::Jira => req.method != "GET" && !path.ends_with("/rest/api/3/search/jql"),
+            Self::JiraDataCenter => req.method != "GET" && !path.ends_with("/rest/api/2/search"),
             Self::AzureDevOps => req.method != "GET" && !path.ends_with("/_apis/wit/wiql"),
         }
     }
@@ -192,17 +197,26 @@ impl Fake {
                     section,
                 }
             }
-            Tracker::Jira => {
-                let (fake, server) = FakeJira::start(JiraSettings {
+            Tracker::Jira | Tracker::JiraDataCenter => {
+                let settings = JiraSettings {
                     authorization: tracker.authorization(),
                     project: "VIG".into(),
                     epic: "VIG-100".into(),
                     component: "security".into(),
-                })
+                };
+                let (fake, server) = if tracker == Tracker::JiraDataCenter {
+                    FakeJira::start_as(settings, Deployment::DataCenter)
+                } else {
+                    FakeJira::start(settings)
+                }
                 .unwrap();
+                let identity = if tracker == Tracker::JiraDataCenter {
+                    "deployment = \"data-center\"\n".to_owned()
+                } else {
+                    format!("email = \"{JIRA_EMAIL}\"\n")
+                };
                 let section = format!(
-                    "[tickets.jira]\nbase_url = \"{}\"\nproject = \"VIG\"\nemail = \"{JIRA_EMAIL}\"\n\
-                     token_env = \"{TOKEN_VARIABLE}\"\n",
+                    "[tickets.jira]\nbase_url = \"{}\"\nproject = \"VIG\"\n{identity}token_env = \"{TOKEN_VARIABLE}\"\n",
                     server.url
                 );
                 Self {
@@ -554,6 +568,11 @@ fn github_issues_follow_the_roadmap_through_fix_regression_and_a_manual_close() 
 #[test]
 fn jira_issues_follow_the_roadmap_through_fix_regression_and_a_manual_close() {
     lifecycle(Tracker::Jira);
+}
+
+#[test]
+fn jira_data_center_issues_follow_the_roadmap_through_fix_regression_and_a_manual_close() {
+    lifecycle(Tracker::JiraDataCenter);
 }
 
 #[test]

@@ -396,6 +396,7 @@ pub const TRACKERS: &[Tracker] = &[
             ("parent", SettingKind::Text),
             ("done_transition", SettingKind::Text),
             ("reopen_transition", SettingKind::Text),
+            ("deployment", SettingKind::Text),
             ("token_env", SettingKind::Text),
             ("token_file", SettingKind::Text),
         ],

@@ -346,6 +346,22 @@ impl Checker<'_> {
                     self.problem(span, format!("`[tickets.{tracker}]` needs `{key}`"));
                 }
             }
+            if *tracker == "jira"
+                && let (Some(value), Some(v)) =
+                    (tracker_settings.get("deployment"), get(section, "deployment"))
+                && !JIRA_DEPLOYMENTS.contains(&value)
+            {
+                let hint = closest(value, JIRA_DEPLOYMENTS)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                self.problem(
+                    v.span(),
+                    format!(
+                        "`{prefix}deployment`: unknown value `{value}`{hint} (expected one of: {})",
+                        JIRA_DEPLOYMENTS.join(", ")
+                    ),
+                );
+            }
             if let (Some(_), Some(v)) = (tracker_settings.get("token_env"), get(section, "token_file")) {
                 self.problem(
                     v.span(),
@@ -762,6 +778,9 @@ impl Checker<'_> {
     }
 }
 
+/// `[tickets.jira] deployment`: which REST API and rich-text format the site speaks.
+const JIRA_DEPLOYMENTS: &[&str] = &["cloud", "data-center"];
+
 fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
     table
         .iter()
@@ -1135,6 +1154,35 @@ justification = "because"
                 "vigil.toml:1: error: `[tickets.jira]` needs `base_url`",
                 "vigil.toml:3: error: `tickets.jira.token`: credentials are not read from vigil.toml; put it in an environment variable and name that with `tickets.jira.token_env` (or a file with `token_file`)",
                 "vigil.toml:5: error: unknown key `tickets.trello`; expected one of: bands, source_url, github, jira, azure-devops",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_jira_deployment_is_cloud_or_data_center() {
+        let scope = parse(
+            "vigil.toml",
+            "[tickets.jira]\nbase_url = \"https://jira.acme.example\"\nproject = \"SEC\"\ndeployment = \"data-center\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            scope.tickets.trackers["jira"].get("deployment"),
+            Some("data-center")
+        );
+        assert_eq!(
+            problems(
+                "[tickets.jira]\nbase_url = \"https://jira.acme.example\"\nproject = \"SEC\"\ndeployment = \"datacenter\"\n"
+            ),
+            vec![
+                "vigil.toml:4: error: `tickets.jira.deployment`: unknown value `datacenter`; did you mean `data-center`? (expected one of: cloud, data-center)",
+            ]
+        );
+        assert_eq!(
+            problems(
+                "[tickets.jira]\nbase_url = \"https://jira.acme.example\"\nproject = \"SEC\"\ndeployment = \"server\"\n"
+            ),
+            vec![
+                "vigil.toml:4: error: `tickets.jira.deployment`: unknown value `server` (expected one of: cloud, data-center)",
             ]
         );
     }

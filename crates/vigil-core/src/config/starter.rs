@@ -75,6 +75,7 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # base_url = "https://acme.atlassian.net"
 # project = "SEC"
 # email = "vigil-bot@acme.example" # Jira Cloud: API token with this account; without it, a bearer PAT
+# deployment = "cloud"           # or "data-center": REST v2, wiki markup, a personal access token
 # issue_type = "Task"
 # [tickets.azure-devops]
 # organization_url = "https://dev.azure.com/acme"

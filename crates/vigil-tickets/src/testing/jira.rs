@@ -1,7 +1,17 @@
-//! A fake Jira Cloud (REST v3) that enforces the request shapes the real API requires: the configured
-//! authentication, JSON bodies, the required issue fields, labels without spaces and a structurally valid
-//! Atlassian Document Format. It can fail the way Jira does: 429 with Retry-After, a 500, a request
-//! answered after the client gave up, a twin created by a concurrent sync.
+//! A fake Jira that enforces the request shapes the real API requires: the configured authentication, JSON
+//! bodies, the required issue fields, labels without spaces and rich text in the deployment's format. It
+//! can fail the way Jira does: 429 with Retry-After, a 500, a request answered after the client gave up,
+//! a twin created by a concurrent sync.
+//!
+//! It plays one of two deployments:
+//! - Cloud: REST v3 only, descriptions and comments in structurally valid Atlassian Document Format,
+//!   search by `POST /rest/api/3/search/jql` paged by `nextPageToken`;
+//! - Data Center: REST v2 only (404 under `/rest/api/3`), descriptions and comments as wiki-markup
+//!   strings (400 for an object), `Authorization: Bearer <personal access token>` (401 for anything
+//!   else), search by `GET` or `POST /rest/api/2/search` paged by `startAt`.
+//!
+//! [`wiki_markup`] reads a wiki-markup description the way Jira's renderer does, so a test can see which
+//! links and macros it would produce.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -10,7 +20,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::server::{Req, Resp, Server, lock};
-use super::{FakeTracker, StoredTicket};
+use super::{FakeTracker, StoredTicket, percent_decode};
+use crate::jira::Deployment;
 
 const SLOW_ANSWER: Duration = Duration::from_millis(600);
 
@@ -78,23 +89,43 @@ struct State {
     clock: u32,
     /// Faults to inject, each consumed by the first request on its route.
     faults: Vec<(Route, Fault)>,
+    /// The most issues one search page holds, whatever the client asks; Jira caps `maxResults` too.
+    page_limit: Option<usize>,
+}
+
+/// What the fake is set up as, shared by every request's handler.
+#[derive(Debug)]
+struct Site {
+    settings: JiraSettings,
+    deployment: Deployment,
 }
 
 #[derive(Debug, Clone)]
 pub struct FakeJira {
-    settings: Arc<JiraSettings>,
+    site: Arc<Site>,
     state: Arc<Mutex<State>>,
 }
 
 impl FakeJira {
+    /// A Jira Cloud site.
     pub fn start(settings: JiraSettings) -> std::io::Result<(Self, Server)> {
+        Self::start_as(settings, Deployment::Cloud)
+    }
+
+    /// A Jira Cloud or Data Center site; on Data Center, `settings.authorization` is `Bearer <PAT>`.
+    pub fn start_as(settings: JiraSettings, deployment: Deployment) -> std::io::Result<(Self, Server)> {
         let fake = Self {
-            settings: Arc::new(settings),
+            site: Arc::new(Site { settings, deployment }),
             state: Arc::default(),
         };
         let handler = fake.clone();
-        let server = Server::start(move |req| handle(&handler.settings, &handler.state, req))?;
+        let server = Server::start(move |req| handle(&handler.site, &handler.state, req))?;
         Ok((fake, server))
+    }
+
+    /// Search pages hold at most `issues`, so a client must follow the paging to see everything.
+    pub fn limit_page_size(&self, issues: usize) {
+        lock(&self.state).page_limit = Some(issues.max(1));
     }
 
     /// The next request on `route` meets `fault`.
@@ -175,11 +206,27 @@ fn not_found() -> Resp {
     )
 }
 
+/// The REST root a deployment serves; the other one answers 404, as it does on a real site.
+fn api_root(deployment: Deployment) -> &'static str {
+    match deployment {
+        Deployment::Cloud => "/rest/api/3/",
+        Deployment::DataCenter => "/rest/api/2/",
+    }
+}
+
 /// The route of a request and the issue key in its path.
-pub fn route(method: &str, path: &str) -> Option<(Route, Option<String>)> {
-    let segments: Vec<&str> = path.strip_prefix("/rest/api/3/")?.split('/').collect();
-    match (method, segments.as_slice()) {
-        ("POST", ["search", "jql"]) => Some((Route::Search, None)),
+pub fn route(deployment: Deployment, method: &str, path: &str) -> Option<(Route, Option<String>)> {
+    let segments: Vec<&str> = path.strip_prefix(api_root(deployment))?.split('/').collect();
+    match (deployment, method, segments.as_slice()) {
+        (Deployment::Cloud, "POST", ["search", "jql"]) => Some((Route::Search, None)),
+        (Deployment::DataCenter, "GET" | "POST", ["search"]) => Some((Route::Search, None)),
+        (_, method, segments) => issue_route(method, segments),
+    }
+}
+
+/// The issue routes, the same under both API versions.
+fn issue_route(method: &str, segments: &[&str]) -> Option<(Route, Option<String>)> {
+    match (method, segments) {
         ("POST", ["issue"]) => Some((Route::Create, None)),
         ("PUT", ["issue", key]) => Some((Route::Update, Some((*key).to_owned()))),
         ("GET", ["issue", key]) => Some((Route::Get, Some((*key).to_owned()))),
@@ -190,15 +237,22 @@ pub fn route(method: &str, path: &str) -> Option<(Route, Option<String>)> {
     }
 }
 
-fn handle(settings: &JiraSettings, state: &Mutex<State>, req: &Req) -> Resp {
-    if req.header("Authorization") != Some(settings.authorization.as_str()) {
+fn handle(site: &Site, state: &Mutex<State>, req: &Req) -> Resp {
+    let settings = &site.settings;
+    let authorization = req.header("Authorization");
+    // Data Center takes a personal access token as a bearer token; Basic is refused even when it matches.
+    let scheme_accepted = match site.deployment {
+        Deployment::Cloud => true,
+        Deployment::DataCenter => authorization.is_some_and(|a| a.starts_with("Bearer ")),
+    };
+    if !scheme_accepted || authorization != Some(settings.authorization.as_str()) {
         return Resp::json(
             401,
             json!({ "errorMessages": ["You are not authenticated. Authentication required to perform this operation."] }),
         );
     }
     let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
-    let Some((route, key)) = route(&req.method, path) else {
+    let Some((route, key)) = route(site.deployment, &req.method, path) else {
         return Resp::json(404, json!({ "errorMessages": ["No such resource"] }));
     };
     let body = if req.method == "GET" {
@@ -234,20 +288,26 @@ fn handle(settings: &JiraSettings, state: &Mutex<State>, req: &Req) -> Resp {
     }
     let key = key.unwrap_or_default();
     let resp = match route {
-        Route::Search => search(settings, &state, &body),
+        Route::Search => match site.deployment {
+            Deployment::Cloud => search_by_token(site, &state, &body),
+            Deployment::DataCenter if req.method == "GET" => {
+                search_by_offset(site, &state, &query_as_search(query))
+            }
+            Deployment::DataCenter => search_by_offset(site, &state, &body),
+        },
         Route::Create => {
             if fault == Some(Fault::Twin) {
                 // The twin is the same request; were it refused, so is this one, below.
-                create(settings, &mut state, &body);
+                create(site, &mut state, &body);
             }
-            create(settings, &mut state, &body)
+            create(site, &mut state, &body)
         }
-        Route::Update => update(settings, &mut state, &key, &body),
+        Route::Update => update(site, &mut state, &key, &body),
         Route::Get => match state.issues.iter().find(|i| i.key == key) {
-            Some(issue) => Resp::json(200, issue_json(settings, issue, &requested_fields(query))),
+            Some(issue) => Resp::json(200, issue_json(site, issue, &requested_fields(query))),
             None => not_found(),
         },
-        Route::Comment => comment(&mut state, &key, &body),
+        Route::Comment => comment(site.deployment, &mut state, &key, &body),
         Route::Transitions => match state.issues.iter().find(|i| i.key == key) {
             Some(issue) => Resp::json(200, json!({ "transitions": transitions(issue.category) })),
             None => not_found(),
@@ -266,11 +326,28 @@ fn requested_fields(query: &str) -> Vec<String> {
         .split('&')
         .filter_map(|pair| pair.strip_prefix("fields="))
         .flat_map(|list| list.split(','))
-        .map(str::to_owned)
+        .map(percent_decode)
         .collect()
 }
 
-fn issue_json(settings: &JiraSettings, issue: &Issue, fields: &[String]) -> Value {
+/// A `GET /rest/api/2/search` query as the body `POST /rest/api/2/search` takes: a number that does not
+/// parse stays a string, which the search refuses as Jira does.
+fn query_as_search(query: &str) -> Value {
+    let mut body = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode(value);
+        let value = match name {
+            "fields" => json!(value.split(',').collect::<Vec<_>>()),
+            "maxResults" | "startAt" => value.parse::<u64>().map_or(json!(value), |n| json!(n)),
+            _ => json!(value),
+        };
+        body.insert(percent_decode(name), value);
+    }
+    Value::Object(body)
+}
+
+fn issue_json(site: &Site, issue: &Issue, fields: &[String]) -> Value {
     let mut out = Map::new();
     for field in fields {
         let value = match field.as_str() {
@@ -284,55 +361,108 @@ fn issue_json(settings: &JiraSettings, issue: &Issue, fields: &[String]) -> Valu
         out.insert(field.clone(), value);
     }
     json!({
-        "id": issue.key.trim_start_matches(&format!("{}-", settings.project)),
+        "id": issue.key.trim_start_matches(&format!("{}-", site.settings.project)),
         "key": issue.key,
         // Never followed by the sink: a link to another host would be refused.
-        "self": format!("https://jira.invalid/rest/api/3/issue/{}", issue.key),
+        "self": format!("https://jira.invalid{}issue/{}", api_root(site.deployment), issue.key),
         "fields": out,
     })
 }
 
-fn search(settings: &JiraSettings, state: &State, body: &Value) -> Resp {
+/// What both searches check and find: the issues carrying the label vigil's JQL names, oldest first,
+/// with the fields asked for, and the page size the site grants.
+struct Found {
+    issues: Vec<Value>,
+    page_size: usize,
+}
+
+fn find(site: &Site, state: &State, body: &Value) -> Result<Found, Resp> {
     let jql = body["jql"].as_str().unwrap_or_default();
     let Some(label) = jql
         .strip_prefix("labels = \"")
         .and_then(|rest| rest.strip_suffix("\" ORDER BY created ASC"))
     else {
-        return errors(&[&format!(
+        return Err(errors(&[&format!(
             "Error in the JQL Query: `{jql}` is not what vigil sends"
-        )]);
+        )]));
     };
     let Some(fields) = body["fields"].as_array() else {
-        return errors(&["`fields` must be a list"]);
+        return Err(errors(&["`fields` must be a list"]));
     };
     let fields: Vec<String> = fields
         .iter()
         .filter_map(|f| f.as_str().map(str::to_owned))
         .collect();
-    if !body["maxResults"]
-        .as_u64()
-        .is_some_and(|n| (1..=5000).contains(&n))
-    {
-        return errors(&["`maxResults` must be between 1 and 5000"]);
-    }
+    let Some(asked) = body["maxResults"].as_u64().filter(|n| (1..=5000).contains(n)) else {
+        return Err(errors(&["`maxResults` must be between 1 and 5000"]));
+    };
+    let asked = usize::try_from(asked).unwrap_or(usize::MAX);
     let mut issues: Vec<&Issue> = state
         .issues
         .iter()
         .filter(|i| i.labels().iter().any(|l| l == label))
         .collect();
     issues.sort_by(|a, b| a.created.cmp(&b.created));
-    let issues: Vec<Value> = issues
-        .into_iter()
-        .map(|i| issue_json(settings, i, &fields))
-        .collect();
-    Resp::json(200, json!({ "issues": issues, "isLast": true }))
+    Ok(Found {
+        issues: issues.into_iter().map(|i| issue_json(site, i, &fields)).collect(),
+        page_size: state.page_limit.map_or(asked, |limit| limit.min(asked)),
+    })
 }
 
-fn create(settings: &JiraSettings, state: &mut State, body: &Value) -> Resp {
+/// Cloud: the page after `nextPageToken`, which this fake makes the offset of the next issue.
+fn search_by_token(site: &Site, state: &State, body: &Value) -> Resp {
+    let found = match find(site, state, body) {
+        Ok(found) => found,
+        Err(refused) => return refused,
+    };
+    let start = match &body["nextPageToken"] {
+        Value::Null => 0,
+        token => match token.as_str().and_then(|t| t.parse::<usize>().ok()) {
+            Some(start) => start,
+            None => return errors(&["The provided next page token is invalid or expired."]),
+        },
+    };
+    let end = start.saturating_add(found.page_size).min(found.issues.len());
+    let page = found.issues.get(start..end).unwrap_or_default();
+    let mut answer = json!({ "issues": page, "isLast": end >= found.issues.len() });
+    if let (false, Some(map)) = (end >= found.issues.len(), answer.as_object_mut()) {
+        map.insert("nextPageToken".into(), json!(end.to_string()));
+    }
+    Resp::json(200, answer)
+}
+
+/// Data Center: the page from `startAt`, with the total.
+fn search_by_offset(site: &Site, state: &State, body: &Value) -> Resp {
+    let found = match find(site, state, body) {
+        Ok(found) => found,
+        Err(refused) => return refused,
+    };
+    let start = match &body["startAt"] {
+        Value::Null => 0,
+        start => match start.as_u64().and_then(|s| usize::try_from(s).ok()) {
+            Some(start) => start,
+            None => return errors(&["`startAt` must be a number"]),
+        },
+    };
+    let end = start.saturating_add(found.page_size).min(found.issues.len());
+    let page = found.issues.get(start..end).unwrap_or_default();
+    Resp::json(
+        200,
+        json!({
+            "startAt": start,
+            "maxResults": found.page_size,
+            "total": found.issues.len(),
+            "issues": page,
+        }),
+    )
+}
+
+fn create(site: &Site, state: &mut State, body: &Value) -> Resp {
+    let settings = &site.settings;
     let Some(fields) = body["fields"].as_object() else {
         return errors(&["`fields` is required"]);
     };
-    if let Err(problems) = check_fields(settings, fields, true) {
+    if let Err(problems) = check_fields(site, fields, true) {
         return field_errors(problems);
     }
     state.clock += 1;
@@ -357,11 +487,11 @@ fn create(settings: &JiraSettings, state: &mut State, body: &Value) -> Resp {
     )
 }
 
-fn update(settings: &JiraSettings, state: &mut State, key: &str, body: &Value) -> Resp {
+fn update(site: &Site, state: &mut State, key: &str, body: &Value) -> Resp {
     let Some(fields) = body["fields"].as_object() else {
         return errors(&["`fields` is required"]);
     };
-    if let Err(problems) = check_fields(settings, fields, false) {
+    if let Err(problems) = check_fields(site, fields, false) {
         return field_errors(problems);
     }
     let Some(issue) = state.issues.iter_mut().find(|i| i.key == key) else {
@@ -373,8 +503,8 @@ fn update(settings: &JiraSettings, state: &mut State, key: &str, body: &Value) -
     Resp::empty(204)
 }
 
-fn comment(state: &mut State, key: &str, body: &Value) -> Resp {
-    if let Err(problem) = check_adf(&body["body"]) {
+fn comment(deployment: Deployment, state: &mut State, key: &str, body: &Value) -> Resp {
+    if let Err(problem) = check_rich_text(deployment, &body["body"]) {
         return errors(&[&format!("Comment body is not valid: {problem}")]);
     }
     let Some(issue) = state.issues.iter_mut().find(|i| i.key == key) else {
@@ -417,11 +547,8 @@ fn transition(state: &mut State, key: &str, body: &Value) -> Resp {
 }
 
 /// What Jira checks of the issue fields, as `field → message`.
-fn check_fields(
-    settings: &JiraSettings,
-    fields: &Map<String, Value>,
-    creating: bool,
-) -> Result<(), Map<String, Value>> {
+fn check_fields(site: &Site, fields: &Map<String, Value>, creating: bool) -> Result<(), Map<String, Value>> {
+    let settings = &site.settings;
     let mut problems = Map::new();
     let mut problem = |field: &str, message: &str| {
         problems.insert(field.to_owned(), json!(message));
@@ -479,12 +606,9 @@ fn check_fields(
         }
     }
     if let Some(description) = fields.get("description")
-        && let Err(message) = check_adf(description)
+        && let Err(message) = check_rich_text(site.deployment, description)
     {
-        problem(
-            "description",
-            &format!("Operation value must be an Atlassian Document: {message}"),
-        );
+        problem("description", &message);
     }
     if let Some(labels) = fields.get("labels") {
         let ok = labels.as_array().is_some_and(|labels| {
@@ -529,6 +653,16 @@ fn check_fields(
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+/// Rich text as the deployment takes it, with the message Jira gives for the wrong kind.
+fn check_rich_text(deployment: Deployment, value: &Value) -> Result<(), String> {
+    match deployment {
+        Deployment::Cloud => check_adf(value)
+            .map_err(|message| format!("Operation value must be an Atlassian Document: {message}")),
+        Deployment::DataCenter if value.is_string() => Ok(()),
+        Deployment::DataCenter => Err("Operation value must be a string".to_owned()),
     }
 }
 
@@ -617,4 +751,150 @@ fn check_marks(marks: &Value) -> Result<(), String> {
         return Err("code combines with link only".into());
     }
     Ok(())
+}
+
+/// What Jira's renderer would make of a wiki-markup text: the links, macros and images it would render,
+/// and the text with escapes resolved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WikiMarkup {
+    /// Link targets: what follows the last `|` of `[text|target]`, or all of `[target]`.
+    pub links: Vec<String>,
+    /// Macro names: `code` for `{code}` or `{code:java}`; a `{{monospace}}` span is not a macro.
+    pub macros: Vec<String>,
+    /// Image sources: `!source!`.
+    pub images: Vec<String>,
+    /// The text with each `\X` read as a literal `X`, `\\` as a line break and `&#NN;` as its character.
+    pub text: String,
+}
+
+/// One character after escapes are resolved: `escaped` ones are text whatever they are.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    c: char,
+    escaped: bool,
+}
+
+/// `&#NN;` at `c` followed by `rest`: the character it stands for, and what follows it.
+fn numeric_entity(c: char, rest: &str) -> Option<(char, &str)> {
+    let (digits, after) = rest.strip_prefix('#').filter(|_| c == '&')?.split_once(';')?;
+    let entity = digits.parse::<u32>().ok().and_then(char::from_u32)?;
+    Some((entity, after))
+}
+
+/// Reads `markup` as Jira does: a backslash makes the next character literal, two make a line break, a
+/// numeric entity is its character;
+/// `{` opens a macro unless doubled, `[` a link, `!` an image, each only when it is closed.
+pub fn wiki_markup(markup: &str) -> WikiMarkup {
+    let mut marks = Vec::new();
+    let mut chars = markup.chars();
+    while let Some(c) = chars.next() {
+        if let Some((entity, rest)) = numeric_entity(c, chars.as_str()) {
+            marks.push(Mark {
+                c: entity,
+                escaped: true,
+            });
+            chars = rest.chars();
+            continue;
+        }
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('\\') => marks.push(Mark {
+                    c: '\n',
+                    escaped: true,
+                }),
+                Some(next) => marks.push(Mark {
+                    c: next,
+                    escaped: true,
+                }),
+                None => marks.push(Mark { c, escaped: false }),
+            },
+            _ => marks.push(Mark { c, escaped: false }),
+        }
+    }
+    let opens = |at: usize, c: char| marks.get(at).is_some_and(|m| m.c == c && !m.escaped);
+    let closing = |from: usize, c: char, stop_at_space: bool| {
+        marks
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take_while(|(_, m)| m.c != '\n' && !(stop_at_space && m.c.is_whitespace()))
+            .find(|(_, m)| m.c == c && !m.escaped)
+            .map(|(at, _)| at)
+    };
+    let text_of = |from: usize, to: usize| -> String {
+        marks
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.c)
+            .collect()
+    };
+    let mut out = WikiMarkup {
+        text: marks.iter().map(|m| m.c).collect(),
+        ..WikiMarkup::default()
+    };
+    let mut at = 0;
+    while at < marks.len() {
+        if opens(at, '{') && opens(at + 1, '{') || opens(at, '}') && opens(at + 1, '}') {
+            at += 2;
+            continue;
+        }
+        let found = if opens(at, '{') {
+            closing(at + 1, '}', false).inspect(|&end| {
+                let inside = text_of(at + 1, end);
+                let name = inside.split(':').next().unwrap_or_default().trim().to_owned();
+                out.macros.push(name);
+            })
+        } else if opens(at, '[') {
+            closing(at + 1, ']', false).inspect(|&end| {
+                let inside = marks.get(at + 1..end).unwrap_or_default();
+                let target_from = inside
+                    .iter()
+                    .rposition(|m| m.c == '|' && !m.escaped)
+                    .map_or(at + 1, |bar| at + 2 + bar);
+                out.links.push(text_of(target_from, end).trim().to_owned());
+            })
+        } else if opens(at, '!') {
+            closing(at + 1, '!', true)
+                .filter(|end| *end > at + 1)
+                .inspect(|&end| out.images.push(text_of(at + 1, end)))
+        } else {
+            None
+        };
+        at = found.map_or(at + 1, |end| end + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wiki_reader_finds_what_jira_would_render() {
+        let read = wiki_markup(
+            r"{{mono}} {code:java}x{code} [a|https://h/] [https://i/] !https://e/p.png! {{a}} \! done !",
+        );
+        assert_eq!(read.macros, ["code", "code"]);
+        assert_eq!(read.links, ["https://h/", "https://i/"]);
+        assert_eq!(read.images, ["https://e/p.png"]);
+    }
+
+    #[test]
+    fn escaped_markup_is_text() {
+        let read = wiki_markup(r"\{code\} \[x\|javascript:alert(1)\] \!https://e/p.png\! a\\b &#92;[c]");
+        assert_eq!(
+            read.links,
+            ["c"],
+            "an entity is text, the bracket after it markup"
+        );
+        let read = wiki_markup(r"\{code\} \[x\|javascript:alert(1)\] \!https://e/p.png\! a\\b &#92;");
+        assert_eq!(
+            read,
+            WikiMarkup {
+                text: "{code} [x|javascript:alert(1)] !https://e/p.png! a\nb \\".into(),
+                ..WikiMarkup::default()
+            }
+        );
+    }
 }

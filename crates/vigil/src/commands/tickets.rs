@@ -264,6 +264,7 @@ fn sink(tracker: Tracker, settings: &TrackerSettings, dry_run: bool) -> anyhow::
                 parent: optional(settings, "parent"),
                 done_transition: optional(settings, "done_transition"),
                 reopen_transition: optional(settings, "reopen_transition"),
+                deployment: optional(settings, "deployment"),
             };
             let base = config.base_url.trim_end_matches('/').to_owned();
             let sink = vigil_tickets::jira::JiraSink::new(config, auth, &variable, retry, dry_run)
