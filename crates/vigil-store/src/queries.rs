@@ -126,18 +126,7 @@ pub async fn save(
             .await?;
     }
 
-    // What the lifecycle needs: the findings still active (to fix the missing ones) and the fixed ones seen
-    // again (to reopen them). The fixed ones not seen again are history, and reading them would make every
-    // save slower than the last.
-    let mut previous: HashMap<String, Record> = fetch_active(&mut tx, &scope)
-        .await?
-        .into_iter()
-        .map(|r| (r.fingerprint.clone(), r))
-        .collect();
-    let seen: Vec<&str> = a.findings.iter().map(|f| f.fingerprint.as_str()).collect();
-    for record in fetch_fixed_among(&mut tx, &scope, &seen).await? {
-        previous.insert(record.fingerprint.clone(), record);
-    }
+    let previous = fetch_relevant(&mut tx, &scope, a).await?;
     let at = Sighting {
         assessment: id,
         on: a.as_of,
@@ -189,15 +178,7 @@ pub async fn save(
 pub async fn sla_starts(pool: &AnyPool, a: &Assessment) -> Result<HashMap<String, Date>, StoreError> {
     let scope = scope_name(a);
     let mut tx = pool.begin().await?;
-    let mut previous: HashMap<String, Record> = fetch_active(&mut tx, &scope)
-        .await?
-        .into_iter()
-        .map(|r| (r.fingerprint.clone(), r))
-        .collect();
-    let seen: Vec<&str> = a.findings.iter().map(|f| f.fingerprint.as_str()).collect();
-    for record in fetch_fixed_among(&mut tx, &scope, &seen).await? {
-        previous.insert(record.fingerprint.clone(), record);
-    }
+    let previous = fetch_relevant(&mut tx, &scope, a).await?;
     tx.rollback().await?;
     let at = Sighting {
         assessment: 0,
@@ -221,6 +202,26 @@ type Tx = sqlx::Transaction<'static, Any>;
 
 const RECORD_COLUMNS: &str = "fingerprint, display_id, kind, title, rule, band, state, first_seen_assessment, \
      first_seen_on, first_seen_stage, last_seen_assessment, sla_start, due, fixed_on, accepted_until";
+
+/// What the lifecycle needs of a scope's records, by fingerprint: the findings still active (to fix the
+/// missing ones) and the fixed ones the assessment shows again (to reopen them). The fixed ones not seen
+/// again are history, and reading them would make every save slower than the last.
+async fn fetch_relevant(
+    tx: &mut Tx,
+    scope: &str,
+    a: &Assessment,
+) -> Result<HashMap<String, Record>, StoreError> {
+    let mut previous: HashMap<String, Record> = fetch_active(tx, scope)
+        .await?
+        .into_iter()
+        .map(|r| (r.fingerprint.clone(), r))
+        .collect();
+    let seen: Vec<&str> = a.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    for record in fetch_fixed_among(tx, scope, &seen).await? {
+        previous.insert(record.fingerprint.clone(), record);
+    }
+    Ok(previous)
+}
 
 async fn fetch_active(tx: &mut Tx, scope: &str) -> Result<Vec<Record>, StoreError> {
     let rows = sqlx::query(AssertSqlSafe(format!(
