@@ -49,6 +49,9 @@ pub struct AzureDevOpsConfig {
     pub done_state: String,
     /// The state vigil reopens to. Default `To Do`.
     pub reopen_state: String,
+    /// Other states that mean closed in the project's process (`Closed`, `Removed`...): a work item a
+    /// person moved there is closed, not open.
+    pub closed_states: Vec<String>,
 }
 
 impl AzureDevOpsConfig {
@@ -62,6 +65,14 @@ impl AzureDevOpsConfig {
 
     fn reopen_state(&self) -> &str {
         or_default(&self.reopen_state, "To Do")
+    }
+
+    fn is_closed(&self, state: &str) -> bool {
+        state.eq_ignore_ascii_case(self.done_state())
+            || self
+                .closed_states
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(state))
     }
 
     fn parent(&self) -> Option<&str> {
@@ -178,7 +189,7 @@ impl AzureDevOpsSink {
             remote: RemoteTicket {
                 id: id.to_string(),
                 url: self.web_url(id),
-                open: !state.eq_ignore_ascii_case(self.config.done_state()),
+                open: !self.config.is_closed(state),
                 content_hash,
                 created,
             },

@@ -125,6 +125,29 @@ impl GitHubSink {
         labels
     }
 
+    /// The issue's labels that vigil does not manage (its own, the priority and the configured extras).
+    fn labels_people_added(&self, path: &str) -> Result<Vec<String>, SinkError> {
+        let response = self.http.send(Request::get(path))?;
+        let labels = response
+            .body
+            .get("labels")
+            .and_then(Value::as_array)
+            .map(|labels| {
+                labels
+                    .iter()
+                    .filter_map(|l| l.get("name").and_then(Value::as_str).or_else(|| l.as_str()))
+                    .filter(|name| {
+                        !name.starts_with("vigil")
+                            && !name.starts_with("priority: ")
+                            && !self.config.extra_labels.iter().any(|e| e == name)
+                    })
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(labels)
+    }
+
     /// Sets the state with a comment first, so the issue's timeline says why it changed.
     fn change_state(&self, id: &str, comment: &str, state: Value) -> Result<(), SinkError> {
         let path = self.issue_path(id)?;
@@ -223,10 +246,17 @@ impl TicketSink for GitHubSink {
     fn update(&self, id: &str, ticket: &Ticket) -> Result<(), SinkError> {
         let path = self.issue_path(id)?;
         let assignee = assignable_login(ticket.owner.as_deref());
+        // `labels` replaces the issue's labels: read them first, so the ones people added stay.
+        let mut labels = self.labels(ticket);
+        for label in self.labels_people_added(&path)? {
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
         let payload = json!({
             "title": ticket.title,
             "body": body(ticket, assignee.is_none()),
-            "labels": self.labels(ticket),
+            "labels": labels,
         });
         // Sets absolute values: repeating it changes nothing.
         self.http

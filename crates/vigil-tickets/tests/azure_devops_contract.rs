@@ -596,3 +596,36 @@ fn server_errors_fail_without_printing_the_token() {
         "the token went only where it belongs, as Basic with an empty user"
     );
 }
+
+/// Processes with several closed states: a work item a person moved to one of the configured
+/// `closed_states` is closed, so it is reported rather than taken for open.
+#[test]
+fn a_configured_closed_state_counts_as_closed() {
+    let (fake, server) = start();
+    let organization_url = fake.organization_url(&server);
+    let sink = AzureDevOpsSink::new(
+        AzureDevOpsConfig {
+            closed_states: vec!["Removed".into()],
+            ..config(&organization_url)
+        },
+        basic(PAT),
+        "VIGIL_AZURE_DEVOPS_TOKEN",
+        policy(),
+        false,
+    )
+    .unwrap();
+    let a = ticket("VA-a", "Upgrade lodash");
+    let mut links = Vec::new();
+    run(&sink, std::slice::from_ref(&a), &mut links);
+    fake.edit("1", "System.State", json!("Removed"));
+    assert_eq!(
+        run(&sink, std::slice::from_ref(&a), &mut links),
+        vec![outcome("vigil-VA-a", Outcome::ClosedWithoutFix)]
+    );
+    // Without the setting, the same state would read as open and nothing would be said.
+    let plain = sink_at(&organization_url, PAT, false);
+    assert_eq!(
+        run(&plain, std::slice::from_ref(&a), &mut links),
+        vec![outcome("vigil-VA-a", Outcome::Unchanged)]
+    );
+}

@@ -179,6 +179,11 @@ fn a_lifecycle_closes_reopens_updates_and_reports_a_close_by_a_person() {
     assert_eq!(fake.open_with(key), 1);
     assert_eq!(fake.comments_on(1).len(), 2);
 
+    // Someone files the issue under their team.
+    if let Some(issue) = fake.state().issues.iter_mut().find(|i| i.number == 1) {
+        issue.labels.push("team-payments".to_owned());
+    }
+
     // The action changes: the issue is rewritten, and an unchanged one is left alone.
     let a2 = ticket("VA-a", "Upgrade lodash (now 3 advisories)");
     assert_eq!(
@@ -187,6 +192,11 @@ fn a_lifecycle_closes_reopens_updates_and_reports_a_close_by_a_person() {
     );
     let issue = fake.issue(1).unwrap();
     assert_eq!(issue.title, "Upgrade lodash (now 3 advisories)");
+    assert!(
+        issue.labels.iter().any(|l| l == "team-payments"),
+        "a label people added survives the update: {:?}",
+        issue.labels
+    );
     assert!(issue.body.ends_with(&marker(&a2)));
     let patches = server.requests().iter().filter(|r| r.method == "PATCH").count();
     assert_eq!(

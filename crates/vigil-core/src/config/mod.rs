@@ -413,6 +413,7 @@ pub const TRACKERS: &[Tracker] = &[
             ("parent", SettingKind::Text),
             ("done_state", SettingKind::Text),
             ("reopen_state", SettingKind::Text),
+            ("closed_states", SettingKind::List),
             ("token_env", SettingKind::Text),
             ("token_file", SettingKind::Text),
         ],

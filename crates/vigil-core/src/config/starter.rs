@@ -81,6 +81,7 @@ pub const STARTER: &str = r#"# vigil.toml: what vigil assesses and against which
 # organization_url = "https://dev.azure.com/acme"
 # project = "Shop"
 # area_path = "Shop\\Security"
+# closed_states = ["Closed", "Removed"]   # states besides done_state that mean closed
 "#;
 
 #[cfg(test)]

@@ -285,6 +285,7 @@ fn sink(tracker: Tracker, settings: &TrackerSettings, dry_run: bool) -> anyhow::
                 parent: optional(settings, "parent"),
                 done_state: text(settings, "done_state"),
                 reopen_state: text(settings, "reopen_state"),
+                closed_states: settings.list("closed_states"),
             };
             let base = config.organization_url.trim_end_matches('/').to_owned();
             let auth = Auth::Basic {
