@@ -1,7 +1,7 @@
 //! Program metrics from the history: is the remediation program working?
 //!
-//! - MTTR for critical and high findings fixed in the window (fix day minus the day the SLA clock started,
-//!   which is the first sighting or the reopening), with the share fixed by their due date;
+//! - MTTR for critical and high findings fixed in the window, every fix counted (fix day minus the day its
+//!   cycle started: the first sighting or the reopening), with the share fixed by that cycle's due date;
 //! - escape rate: of the findings first seen in the window at a known stage, the share first seen at
 //!   `main` or `prod` rather than in a pull request;
 //! - attack-surface coverage: scopes whose latest assessment is within their cadence;
@@ -78,9 +78,16 @@ pub async fn compute(pool: &AnyPool, since: Option<Date>, as_of: Date) -> Result
     let from = since.map_or_else(|| "0000-01-01".to_owned(), vigil_core::date::format);
     let to = vigil_core::date::format(as_of);
 
-    let fixed = sqlx::query(
-        "SELECT band, sla_start, due, fixed_on FROM findings WHERE state = 'fixed' \
-         AND fixed_on >= $1 AND fixed_on <= $2 AND band IN ('critical', 'high')",
+    // Every fix in the window, with the start and due date of the cycle it ended (the latest `new` or
+    // `reopened` before it): a finding fixed, reopened and fixed again counts twice.
+    let fixes = sqlx::query(
+        "SELECT f.on_date AS fixed_on, f.band AS band, \
+         (SELECT s.on_date FROM finding_events s WHERE s.scope = f.scope AND s.fingerprint = f.fingerprint \
+          AND s.id < f.id AND s.to_state IN ('new', 'reopened') ORDER BY s.id DESC LIMIT 1) AS started, \
+         (SELECT s.due FROM finding_events s WHERE s.scope = f.scope AND s.fingerprint = f.fingerprint \
+          AND s.id < f.id AND s.to_state IN ('new', 'reopened') ORDER BY s.id DESC LIMIT 1) AS due \
+         FROM finding_events f WHERE f.to_state = 'fixed' AND f.on_date >= $1 AND f.on_date <= $2 \
+         AND f.band IN ('critical', 'high')",
     )
     .bind(&from)
     .bind(&to)
@@ -90,17 +97,16 @@ pub async fn compute(pool: &AnyPool, since: Option<Date>, as_of: Date) -> Result
     for band in ["critical", "high"] {
         let mut days = Vec::new();
         let mut within = 0;
-        for row in &fixed {
-            if row.try_get::<String, _>("band")? != band {
+        for row in &fixes {
+            if row.try_get::<Option<String>, _>("band")?.as_deref() != Some(band) {
                 continue;
             }
-            let start = date(row, "sla_start")?;
-            let due = date(row, "due")?;
-            let Some(on) = optional_date(row, "fixed_on")? else {
+            let (Some(on), Some(start)) = (optional_date(row, "fixed_on")?, optional_date(row, "started")?)
+            else {
                 continue;
             };
             days.push((on - start).whole_days() as f64);
-            if on <= due {
+            if optional_date(row, "due")?.is_some_and(|due| on <= due) {
                 within += 1;
             }
         }

@@ -23,6 +23,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_tickets.sql"),
         include_str!("../migrations/postgres/0002_tickets.sql"),
     ),
+    (
+        3,
+        "event deadlines",
+        include_str!("../migrations/sqlite/0003_event_deadlines.sql"),
+        include_str!("../migrations/postgres/0003_event_deadlines.sql"),
+    ),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises migrations between processes.

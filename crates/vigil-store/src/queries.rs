@@ -156,7 +156,8 @@ pub async fn save(
 
     upsert_records(&mut tx, &scope, &writes).await?;
     insert_snapshot(&mut tx, id, a).await?;
-    insert_events(&mut tx, &scope, id, a.as_of, &transitions).await?;
+    let by_fingerprint: HashMap<&str, &Record> = writes.iter().map(|r| (r.fingerprint.as_str(), r)).collect();
+    insert_events(&mut tx, &scope, id, a.as_of, &transitions, &by_fingerprint).await?;
     tx.commit().await?;
 
     let mut entered: Vec<(String, usize)> = State::ALL
@@ -403,21 +404,26 @@ async fn insert_events(
     id: i64,
     on: Date,
     transitions: &[Transition],
+    records: &HashMap<&str, &Record>,
 ) -> Result<(), StoreError> {
     for chunk in transitions.chunks(BATCH) {
         let sql = format!(
-            "INSERT INTO finding_events (scope, fingerprint, assessment_id, on_date, from_state, to_state) VALUES {}",
-            placeholders(chunk.len(), 6)
+            "INSERT INTO finding_events (scope, fingerprint, assessment_id, on_date, from_state, to_state, band, due) \
+             VALUES {}",
+            placeholders(chunk.len(), 8)
         );
         let mut query: Query<'_, Any, AnyArguments> = sqlx::query(AssertSqlSafe(sql));
         for t in chunk {
+            let record = records.get(t.fingerprint.as_str());
             query = query
                 .bind(scope.to_owned())
                 .bind(t.fingerprint.clone())
                 .bind(id)
                 .bind(vigil_core::date::format(on))
                 .bind(t.from.map(State::as_str))
-                .bind(t.to.as_str());
+                .bind(t.to.as_str())
+                .bind(record.map(|r| r.band.clone()))
+                .bind(record.map(|r| vigil_core::date::format(r.due)));
         }
         query.execute(&mut **tx).await?;
     }

@@ -178,8 +178,8 @@ fn five_assessments_move_findings_through_their_lifecycle() {
                 high.within_sla,
                 high.sla_compliance_pct
             ),
-            ("high", 1, Some(31.0), 0, Some(0.0)),
-            "{backend}: d took 31 days against a 30-day SLA"
+            ("high", 2, Some(20.0), 1, Some(50.0)),
+            "{backend}: a's first cycle took 9 days (within its 30), d took 31 (late); each fix counts"
         );
         assert_eq!((metrics.mttr[0].fixed, metrics.mttr[0].mean_days), (0, None));
         let escape = &metrics.escape_rate;
