@@ -13,7 +13,7 @@ use sqlx::Row;
 use time::{Date, Duration};
 
 use crate::StoreError;
-use crate::queries::{assessment_row, date, optional_date};
+use crate::queries::{assessment_row, date};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mttr {
@@ -78,16 +78,13 @@ pub async fn compute(pool: &AnyPool, since: Option<Date>, as_of: Date) -> Result
     let from = since.map_or_else(|| "0000-01-01".to_owned(), vigil_core::date::format);
     let to = vigil_core::date::format(as_of);
 
-    // Every fix in the window, with the start and due date of the cycle it ended (the latest `new` or
-    // `reopened` before it): a finding fixed, reopened and fixed again counts twice.
+    // Every fix in the window counts, each with the length and due date of the cycle it closed (kept on the
+    // fix event), so a finding fixed, reopened and fixed again counts twice.
     let fixes = sqlx::query(
-        "SELECT f.on_date AS fixed_on, f.band AS band, \
-         (SELECT s.on_date FROM finding_events s WHERE s.scope = f.scope AND s.fingerprint = f.fingerprint \
-          AND s.id < f.id AND s.to_state IN ('new', 'reopened') ORDER BY s.id DESC LIMIT 1) AS started, \
-         (SELECT s.due FROM finding_events s WHERE s.scope = f.scope AND s.fingerprint = f.fingerprint \
-          AND s.id < f.id AND s.to_state IN ('new', 'reopened') ORDER BY s.id DESC LIMIT 1) AS due \
-         FROM finding_events f WHERE f.to_state = 'fixed' AND f.on_date >= $1 AND f.on_date <= $2 \
-         AND f.band IN ('critical', 'high')",
+        "SELECT band, COUNT(*) AS n, CAST(SUM(cycle_days) AS BIGINT) AS days, \
+         CAST(SUM(within_sla) AS BIGINT) AS within FROM finding_events WHERE to_state = 'fixed' \
+         AND on_date >= $1 AND on_date <= $2 AND band IN ('critical', 'high') AND cycle_days IS NOT NULL \
+         GROUP BY band",
     )
     .bind(&from)
     .bind(&to)
@@ -95,28 +92,23 @@ pub async fn compute(pool: &AnyPool, since: Option<Date>, as_of: Date) -> Result
     .await?;
     let mut mttr = Vec::new();
     for band in ["critical", "high"] {
-        let mut days = Vec::new();
+        let mut fixed = 0;
+        let mut days = 0;
         let mut within = 0;
         for row in &fixes {
-            if row.try_get::<Option<String>, _>("band")?.as_deref() != Some(band) {
-                continue;
-            }
-            let (Some(on), Some(start)) = (optional_date(row, "fixed_on")?, optional_date(row, "started")?)
-            else {
-                continue;
-            };
-            days.push((on - start).whole_days() as f64);
-            if optional_date(row, "due")?.is_some_and(|due| on <= due) {
-                within += 1;
+            if row.try_get::<String, _>("band")? == band {
+                fixed = usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or_default();
+                days = row.try_get::<Option<i64>, _>("days")?.unwrap_or_default();
+                within = usize::try_from(row.try_get::<Option<i64>, _>("within")?.unwrap_or_default())
+                    .unwrap_or_default();
             }
         }
         mttr.push(Mttr {
             band: band.to_owned(),
-            fixed: days.len(),
-            mean_days: (!days.is_empty())
-                .then(|| (days.iter().sum::<f64>() / days.len() as f64 * 10.0).round() / 10.0),
+            fixed,
+            mean_days: (fixed > 0).then(|| (days as f64 / fixed as f64 * 10.0).round() / 10.0),
             within_sla: within,
-            sla_compliance_pct: percent(within, days.len()),
+            sla_compliance_pct: percent(within, fixed),
         });
     }
 

@@ -408,13 +408,17 @@ async fn insert_events(
 ) -> Result<(), StoreError> {
     for chunk in transitions.chunks(BATCH) {
         let sql = format!(
-            "INSERT INTO finding_events (scope, fingerprint, assessment_id, on_date, from_state, to_state, band, due) \
-             VALUES {}",
-            placeholders(chunk.len(), 8)
+            "INSERT INTO finding_events (scope, fingerprint, assessment_id, on_date, from_state, to_state, band, \
+             cycle_days, within_sla) VALUES {}",
+            placeholders(chunk.len(), 9)
         );
         let mut query: Query<'_, Any, AnyArguments> = sqlx::query(AssertSqlSafe(sql));
         for t in chunk {
             let record = records.get(t.fingerprint.as_str());
+            // A fix closes a cycle: how long it took, and whether it met its due date.
+            let cycle = record
+                .filter(|_| t.to == State::Fixed)
+                .map(|r| ((on - r.sla_start).whole_days(), i64::from(on <= r.due)));
             query = query
                 .bind(scope.to_owned())
                 .bind(t.fingerprint.clone())
@@ -423,7 +427,8 @@ async fn insert_events(
                 .bind(t.from.map(State::as_str))
                 .bind(t.to.as_str())
                 .bind(record.map(|r| r.band.clone()))
-                .bind(record.map(|r| vigil_core::date::format(r.due)));
+                .bind(cycle.map(|(days, _)| days))
+                .bind(cycle.map(|(_, within)| within));
         }
         query.execute(&mut **tx).await?;
     }
