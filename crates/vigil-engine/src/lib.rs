@@ -76,6 +76,13 @@ impl vigil_vulns::calls::SourceFiles for RepoFiles {
     }
 }
 
+/// The name a scope takes when vigil.toml gives none: the assessed directory's own name (`.` resolved), as
+/// the history store and the trackers key it.
+pub fn default_scope_name(root: &Path) -> Option<String> {
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    canonical.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
 /// Discovers and classifies the assets of `root` and builds its system model.
 pub fn inventory(
     root: &Path,
@@ -83,8 +90,7 @@ pub fn inventory(
     on_stage: &(dyn Fn(&str) + Sync),
 ) -> Result<InventoryRun, EngineError> {
     if scope.name.is_none() {
-        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        scope.name = canonical.file_name().map(|n| n.to_string_lossy().into_owned());
+        scope.name = default_scope_name(root);
     }
     on_stage("discovering assets");
     let discovery = vigil_discover::run(root, &scope)?;

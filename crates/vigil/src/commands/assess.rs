@@ -157,7 +157,9 @@ pub fn trend(
     scope: &str,
     up_to: Option<i64>,
 ) -> Vec<vigil_report::html::TrendPoint> {
-    let rows = store.history(Some(scope), 10_000).unwrap_or_default();
+    // The latest 40 are enough unless the trend must end at an earlier assessment.
+    let limit = if up_to.is_some() { 10_000 } else { 40 };
+    let rows = store.history(Some(scope), limit).unwrap_or_default();
     let recent: Vec<_> = rows
         .into_iter()
         .filter(|row| up_to.is_none_or(|id| row.id <= id))

@@ -70,7 +70,7 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<ExitCode> {
     let home = super::home(cli.home.as_ref())?;
     let loaded = super::Advisories::load(&home, &args.advisories, &progress)?;
     let context = Context {
-        name: repository_name(&args.repo),
+        name: vigil_engine::default_scope_name(&args.repo).unwrap_or_else(|| "repository".to_owned()),
         repo: args.repo.clone(),
         advisories: loaded.source(),
         intel: loaded.intel.clone(),
@@ -228,11 +228,4 @@ fn in_revision(rev: &str, exported: &Path, error: anyhow::Error) -> anyhow::Erro
             format!("{error:#}").replace(&root, "")
         )),
     }
-}
-
-fn repository_name(repo: &Path) -> String {
-    let canonical = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
-    canonical
-        .file_name()
-        .map_or_else(|| "repository".to_owned(), |n| n.to_string_lossy().into_owned())
 }

@@ -2,9 +2,7 @@
 //! roadmap action. The tracker's settings come from `[tickets.<tracker>]` in vigil.toml; the credential
 //! only from the environment variable or file they name.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use time::OffsetDateTime;
@@ -37,7 +35,11 @@ fn sync(cli: &Cli, args: &TicketsSyncArgs) -> anyhow::Result<ExitCode> {
             "`vigil init` writes a commented example of the tracker settings",
         )
     })?;
-    let name = scope.name.clone().unwrap_or_else(|| directory_name(&args.path));
+    let name = scope
+        .name
+        .clone()
+        .or_else(|| vigil_engine::default_scope_name(&args.path))
+        .unwrap_or_else(|| "repository".to_owned());
     let store = super::open_store(cli)?;
     let latest = store.history(Some(&name), 1)?;
     let row = latest.first().ok_or_else(|| {
@@ -51,25 +53,13 @@ fn sync(cli: &Cli, args: &TicketsSyncArgs) -> anyhow::Result<ExitCode> {
     let links = vigil_tickets::SourceLinks {
         template: scope.tickets.source_url.clone(),
     };
-    // The saved assessment's actions are already due from when the history first saw their findings (see
-    // `vigil assess`); the lifecycle records say the same for runs saved before that was so.
-    let started: HashMap<String, time::Date> = store
-        .findings(&name)?
-        .into_iter()
-        .map(|r| (r.display_id, r.sla_start))
-        .collect();
+    // The saved actions are already due from when the history first saw their findings (`vigil assess`).
     let wanted: Vec<vigil_tickets::Ticket> = assessment
         .roadmap
         .actions
         .iter()
         .filter(|a| scope.tickets.bands.contains(&a.band))
-        .map(|a| {
-            let mut ticket = vigil_tickets::from_action(a, &assessment, &links);
-            if let Some(earliest) = a.findings.iter().filter_map(|id| started.get(id)).min() {
-                ticket.due = earliest.saturating_add(time::Duration::days(i64::from(a.sla_days)));
-            }
-            ticket
-        })
+        .map(|a| vigil_tickets::from_action(a, &assessment, &links))
         .collect();
     let configured = sink(args.to, &settings, args.dry_run)?;
     let known: Vec<Link> = store
@@ -163,13 +153,6 @@ fn sync(cli: &Cli, args: &TicketsSyncArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn directory_name(path: &Path) -> String {
-    path.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "repository".to_owned())
 }
 
 /// The credential: the file `token_file` names, else the variable `token_env` names (or the tracker's
