@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod metrics;
 mod migrations;
 mod queries;
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing;
 pub mod tickets;
